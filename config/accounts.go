@@ -1,0 +1,138 @@
+package config
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Resolve returns p as an absolute path, taking a relative p from the
+// directory of the config file.
+func (c *Config) Resolve(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.Dir, p)
+}
+
+// Account returns the account with the given id.
+func (c *Config) Account(id string) (*Account, bool) {
+	for i := range c.Accounts {
+		if c.Accounts[i].ID == id {
+			return &c.Accounts[i], true
+		}
+	}
+	return nil, false
+}
+
+// accountColumns are the columns of an accounts file. One row is one
+// workflow of an account; the account columns repeat on each row.
+var accountColumns = []string{
+	"account_id", "name", "currency", "renewal_date", "annual_contract_value",
+	"workflow", "baseline_handle_time_seconds", "baseline_reopen_rate",
+	"hourly_cost_rate", "autonomy_level", "trial",
+}
+
+// loadAccountsFile reads AccountsFile, when set, and merges its rows into
+// Accounts. Accounts named in both places are an error.
+func (c *Config) loadAccountsFile() error {
+	if c.AccountsFile == "" {
+		return nil
+	}
+	path := c.Resolve(c.AccountsFile)
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("read accounts_file: %w", err)
+	}
+	defer f.Close()
+	fromConfig := map[string]bool{}
+	for _, a := range c.Accounts {
+		fromConfig[a.ID] = true
+	}
+	accounts, err := readAccounts(path, f)
+	if err != nil {
+		return err
+	}
+	for _, a := range accounts {
+		if fromConfig[a.ID] {
+			return &Error{File: path, Key: "account_id",
+				Msg: fmt.Sprintf("account %q is also defined in the config file", a.ID)}
+		}
+		c.Accounts = append(c.Accounts, *a)
+	}
+	return nil
+}
+
+func readAccounts(path string, r io.Reader) ([]*Account, error) {
+	cr := csv.NewReader(r)
+	header, err := cr.Read()
+	if err != nil {
+		return nil, &Error{File: path, Line: 1, Key: "header", Msg: "cannot read CSV header: " + err.Error()}
+	}
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	}
+	if strings.Join(header, ",") != strings.Join(accountColumns, ",") {
+		return nil, &Error{File: path, Line: 1, Key: "header",
+			Msg: "columns must be " + strings.Join(accountColumns, ",")}
+	}
+	var order []*Account
+	byID := map[string]*Account{}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			return nil, &Error{File: path, Line: line, Key: "record", Msg: err.Error()}
+		}
+		a, err := accountRow(path, line, rec, byID)
+		if err != nil {
+			return nil, err
+		}
+		if _, seen := byID[a.ID]; !seen {
+			byID[a.ID] = a
+			order = append(order, a)
+		}
+	}
+	return order, validateAccounts(path, order)
+}
+
+func accountRow(path string, line int, rec []string, byID map[string]*Account) (*Account, error) {
+	fail := func(col int, msg string) error {
+		return &Error{File: path, Line: line, Key: accountColumns[col], Msg: msg}
+	}
+	a := byID[rec[0]]
+	if a == nil {
+		a = &Account{ID: rec[0], Name: rec[1], Currency: rec[2], RenewalDate: rec[3], AnnualContractValue: rec[4]}
+	} else if a.Name != rec[1] || a.Currency != rec[2] {
+		return nil, fail(1, fmt.Sprintf("account %q has a different name or currency on another row", rec[0]))
+	}
+	w := Workflow{Name: rec[5], HourlyCostRate: rec[8], AutonomyLevel: rec[9]}
+	var err error
+	if w.BaselineHandleTimeSeconds, err = strconv.ParseFloat(rec[6], 64); err != nil {
+		return nil, fail(6, fmt.Sprintf("not a number: %q", rec[6]))
+	}
+	if w.BaselineReopenRate, err = strconv.ParseFloat(rec[7], 64); err != nil {
+		return nil, fail(7, fmt.Sprintf("not a number: %q", rec[7]))
+	}
+	if w.Trial, err = strconv.ParseBool(rec[10]); err != nil {
+		return nil, fail(10, fmt.Sprintf("must be true or false: %q", rec[10]))
+	}
+	a.Workflows = append(a.Workflows, w)
+	return a, nil
+}
+
+func validateAccounts(path string, accounts []*Account) error {
+	ck := &checker{file: path, lines: map[string]int{}}
+	for _, a := range accounts {
+		a.validate(ck, "account "+a.ID)
+	}
+	return errors.Join(ck.errs...)
+}

@@ -1,0 +1,148 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ErrInvalid is wrapped by every error that reports a bad config file, so
+// callers can tell config errors from I/O errors with errors.Is.
+var ErrInvalid = errors.New("invalid config")
+
+// Error is a problem at one key of the config file.
+type Error struct {
+	File string
+	Line int    // 1-based; 0 when the key has no position
+	Key  string // dotted path such as sources[1].kind
+	Msg  string
+}
+
+// Error formats the problem as "file:line: key: message".
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Key, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s: %s", e.File, e.Key, e.Msg)
+}
+
+// Unwrap makes every config Error match ErrInvalid.
+func (e *Error) Unwrap() error { return ErrInvalid }
+
+// Load reads, expands, decodes and validates the config file at path. The
+// lookup function resolves ${VAR} references; pass os.LookupEnv in
+// production.
+func Load(path string, lookup func(string) (string, bool)) (*Config, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	expanded, err := expandEnv(path, raw, lookup)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := decode(path, expanded)
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, fmt.Errorf("resolve config directory: %w", err)
+	}
+	cfg.Dir = abs
+	cfg.applyDefaults()
+	if err := cfg.validate(path, expanded); err != nil {
+		return nil, err
+	}
+	if err := cfg.loadAccountsFile(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\$`)
+
+// expandEnv replaces ${VAR} with the variable's value line by line, so line
+// numbers stay those of the file. "$$" writes a literal "$". Comment lines
+// are left alone. A reference to an unset variable is an error.
+func expandEnv(path string, raw []byte, lookup func(string) (string, bool)) ([]byte, error) {
+	lines := bytes.Split(raw, []byte("\n"))
+	for i, line := range lines {
+		if bytes.HasPrefix(bytes.TrimSpace(line), []byte("#")) {
+			continue
+		}
+		var missing string
+		lines[i] = envRef.ReplaceAllFunc(line, func(m []byte) []byte {
+			if string(m) == "$$" {
+				return []byte("$")
+			}
+			name := string(m[2 : len(m)-1])
+			v, ok := lookup(name)
+			if !ok && missing == "" {
+				missing = name
+			}
+			if strings.ContainsAny(v, "\n\r") {
+				missing = name + " (value contains a line break)"
+			}
+			return []byte(v)
+		})
+		if missing != "" {
+			return nil, &Error{File: path, Line: i + 1, Key: "${" + missing + "}",
+				Msg: "environment variable is not set; export it or remove the reference"}
+		}
+	}
+	return bytes.Join(lines, []byte("\n")), nil
+}
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+func decode(path string, data []byte) (*Config, error) {
+	var cfg Config
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	err := dec.Decode(&cfg)
+	if errors.Is(err, io.EOF) {
+		return nil, &Error{File: path, Key: "(file)", Msg: "config file is empty"}
+	}
+	if err != nil {
+		return nil, decodeError(path, err)
+	}
+	return &cfg, nil
+}
+
+// decodeError turns the yaml package's errors into config Errors that name
+// the line and, for unknown keys, the key.
+func decodeError(path string, err error) error {
+	var te *yaml.TypeError
+	msgs := []string{err.Error()}
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	}
+	var errs []error
+	for _, m := range msgs {
+		e := &Error{File: path, Key: "(yaml)", Msg: m}
+		if sub := yamlLine.FindStringSubmatch(m); sub != nil {
+			fmt.Sscanf(sub[1], "%d", &e.Line)
+			e.Msg = sub[2]
+			e.Key, e.Msg = splitKeyMessage(sub[2])
+		}
+		errs = append(errs, e)
+	}
+	return errors.Join(errs...)
+}
+
+var unknownField = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+
+func splitKeyMessage(msg string) (string, string) {
+	if m := unknownField.FindStringSubmatch(msg); m != nil {
+		return m[1], "unknown key"
+	}
+	return "(value)", msg
+}

@@ -1,0 +1,125 @@
+package transforms
+
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// Counts are the row counts of one source in one run. For every source,
+// Records = Facts + Rejected + Duplicates + OutOfWindow.
+type Counts struct {
+	Records     int64 `json:"records_read"`
+	Facts       int64 `json:"facts_written"`
+	Rejected    int64 `json:"rows_quarantined"`
+	Duplicates  int64 `json:"duplicates_removed"`
+	OutOfWindow int64 `json:"outside_window"`
+}
+
+// Collector gathers the facts of one table from any number of sources,
+// removes duplicates on the fact key and groups the rest by partition date.
+// Rows dated outside [From, To] are counted and left out, because a run
+// replaces only the partitions of its window.
+//
+// NOTE: the collector keeps the window's facts in memory until Partitions
+// is called, so memory grows with the size of the window.
+type Collector struct {
+	From, To time.Time // inclusive UTC dates of the window
+	rows     []seqFact
+	counts   map[string]*Counts
+}
+
+type seqFact struct {
+	Fact
+	seq int
+}
+
+// NewCollector returns a collector for the dates from..to inclusive.
+func NewCollector(from, to time.Time) *Collector {
+	return &Collector{From: utcDate(from), To: utcDate(to), counts: map[string]*Counts{}}
+}
+
+// CountsOf returns the counts of a source, creating them at zero.
+func (c *Collector) CountsOf(source string) *Counts {
+	n := c.counts[source]
+	if n == nil {
+		n = &Counts{}
+		c.counts[source] = n
+	}
+	return n
+}
+
+// Add takes one fact. It counts the record and keeps the fact when its
+// partition date is inside the window.
+func (c *Collector) Add(f Fact) {
+	n := c.CountsOf(f.Origin().Source)
+	n.Records++
+	dt := f.PartitionDate()
+	if dt.Before(c.From) || dt.After(c.To) {
+		n.OutOfWindow++
+		return
+	}
+	c.rows = append(c.rows, seqFact{Fact: f, seq: len(c.rows)})
+}
+
+// AddReject counts one rejected record.
+func (c *Collector) AddReject(r Reject) {
+	n := c.CountsOf(r.Source)
+	n.Records++
+	n.Rejected++
+}
+
+// Partition is the deduplicated facts of one date, ordered by key.
+type Partition struct {
+	Date  time.Time
+	Facts []Fact
+}
+
+// Partitions removes duplicates and returns the facts grouped by date in
+// date order, each partition ordered by key. Among rows sharing a key the
+// one with the greatest Version wins, and among equal versions the one
+// added last; the winner's date decides its partition. Partitions updates
+// the counts and empties the collector.
+func (c *Collector) Partitions() []Partition {
+	slices.SortStableFunc(c.rows, func(a, b seqFact) int {
+		if d := cmp.Compare(a.Key(), b.Key()); d != 0 {
+			return d
+		}
+		if d := a.Version().Compare(b.Version()); d != 0 {
+			return d
+		}
+		return cmp.Compare(a.seq, b.seq)
+	})
+	kept := c.rows[:0]
+	for i, r := range c.rows {
+		if i+1 < len(c.rows) && r.Key() == c.rows[i+1].Key() {
+			c.CountsOf(r.Origin().Source).Duplicates++
+			continue
+		}
+		c.CountsOf(r.Origin().Source).Facts++
+		kept = append(kept, r)
+	}
+	slices.SortStableFunc(kept, func(a, b seqFact) int {
+		return a.PartitionDate().Compare(b.PartitionDate())
+	})
+	var parts []Partition
+	for _, r := range kept {
+		dt := r.PartitionDate()
+		if len(parts) == 0 || !parts[len(parts)-1].Date.Equal(dt) {
+			parts = append(parts, Partition{Date: dt})
+		}
+		p := &parts[len(parts)-1]
+		p.Facts = append(p.Facts, r.Fact)
+	}
+	c.rows = nil
+	return parts
+}
+
+// Counts returns the counts of every source seen.
+func (c *Collector) Counts() map[string]Counts {
+	out := make(map[string]Counts, len(c.counts))
+	for k, v := range c.counts {
+		out[k] = *v
+	}
+	return out
+}
