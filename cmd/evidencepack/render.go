@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/spf13/cobra"
+
+	"evidencepack/jobs/run"
+)
+
+var periodLabel = regexp.MustCompile(`^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$`)
+
+func newRenderCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "render --config FILE --period PERIOD [--account ID]...",
+		Short: "Render evidence packs from the warehouse without extracting",
+		Long: `render writes the packs of one or more periods from the facts already in the
+warehouse. A period is a quarter (2026-Q3) or a month (2026-07). The packs
+name the latest successful run as their provenance.`,
+		Args: cobra.NoArgs,
+		RunE: runRender,
+	}
+	addConfigFlag(cmd)
+	cmd.Flags().StringSlice("period", nil, "period to render: 2026-Q3 or 2026-07 (repeatable, required)")
+	cmd.Flags().StringSlice("account", nil, "account id to render (repeatable; default: every account)")
+	_ = cmd.MarkFlagRequired("period")
+	return cmd
+}
+
+func runRender(cmd *cobra.Command, _ []string) error {
+	cfg, _, err := loadConfig(cmd)
+	if err != nil {
+		return err
+	}
+	periods, _ := cmd.Flags().GetStringSlice("period")
+	for _, p := range periods {
+		if !periodLabel.MatchString(p) {
+			return usageError{fmt.Errorf("invalid --period %q: use 2026-Q3 or 2026-07", p)}
+		}
+	}
+	accounts, _ := cmd.Flags().GetStringSlice("account")
+	files, err := run.Render(cmd.Context(), cfg, run.RenderOptions{Periods: periods, Accounts: accounts})
+	for _, f := range files {
+		fmt.Fprintln(cmd.OutOrStdout(), f)
+	}
+	return err
+}

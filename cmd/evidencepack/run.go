@@ -1,0 +1,126 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"evidencepack/config"
+	"evidencepack/jobs/run"
+)
+
+func newRunCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "run --config FILE [--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD]",
+		Short: "Extract, transform, load and render for one logical date or a date range",
+		Long: `run processes one window of logical dates: it reads every source, writes
+Parquet facts under <output_dir>/facts, replaces the window's partitions in
+the warehouse, and renders the packs of every period the window touches.
+With no date it processes yesterday in the config's time zone.`,
+		Args: cobra.NoArgs,
+		RunE: runRun,
+	}
+	addConfigFlag(cmd)
+	cmd.Flags().String("date", "", "logical date to process, YYYY-MM-DD (default: yesterday)")
+	cmd.Flags().String("from", "", "first logical date of a backfill, YYYY-MM-DD")
+	cmd.Flags().String("to", "", "last logical date of a backfill, YYYY-MM-DD, inclusive")
+	return cmd
+}
+
+func runRun(cmd *cobra.Command, _ []string) error {
+	cfg, raw, err := loadConfig(cmd)
+	if err != nil {
+		return err
+	}
+	from, to, err := window(cmd, cfg, time.Now())
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(cmd)
+	if err != nil {
+		return err
+	}
+	m, err := run.Run(cmd.Context(), cfg, run.Options{From: from, To: to, ConfigBytes: raw, Logger: log})
+	printSummary(cmd.OutOrStdout(), cfg, m)
+	return err
+}
+
+// window returns the dates to process from --date, --from/--to or the
+// default of yesterday, widened by the config's lookback_days.
+func window(cmd *cobra.Command, cfg *config.Config, now time.Time) (time.Time, time.Time, error) {
+	date, _ := cmd.Flags().GetString("date")
+	fromText, _ := cmd.Flags().GetString("from")
+	toText, _ := cmd.Flags().GetString("to")
+	switch {
+	case date != "" && (fromText != "" || toText != ""):
+		return time.Time{}, time.Time{}, usageError{fmt.Errorf("use --date or --from/--to, not both")}
+	case (fromText == "") != (toText == ""):
+		return time.Time{}, time.Time{}, usageError{fmt.Errorf("--from and --to go together")}
+	case date != "":
+		fromText, toText = date, date
+	case fromText == "":
+		loc, err := time.LoadLocation(cfg.TimeZone)
+		if err != nil {
+			return time.Time{}, time.Time{}, fmt.Errorf("%w: time_zone: %w", config.ErrInvalid, err)
+		}
+		y := now.In(loc).AddDate(0, 0, -1).Format(time.DateOnly)
+		fromText, toText = y, y
+	}
+	from, err := parseDate("from", fromText)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	to, err := parseDate("to", toText)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	if to.Before(from) {
+		return time.Time{}, time.Time{}, usageError{fmt.Errorf("--to %s is before --from %s", toText, fromText)}
+	}
+	return from.AddDate(0, 0, -cfg.LookbackDays), to, nil
+}
+
+func parseDate(flag, v string) (time.Time, error) {
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, usageError{fmt.Errorf("invalid --%s %q: use YYYY-MM-DD", flag, v)}
+	}
+	return t, nil
+}
+
+// printSummary writes the per-source counts, the packs and where the
+// outputs are.
+func printSummary(w io.Writer, cfg *config.Config, m *run.Manifest) {
+	if m == nil {
+		return
+	}
+	fmt.Fprintf(w, "run %s %s for %s..%s\n", m.RunID, m.Status, m.From, m.To)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "source\ttable\tread\tloaded\tquarantined\tduplicates\toutside window\t")
+	names := make([]string, 0, len(m.Sources))
+	for name := range m.Sources {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		s := m.Sources[name]
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t\n", name, s.Table, s.Records, s.Facts,
+			s.Rejected, s.Duplicates, s.OutOfWindow)
+	}
+	tw.Flush()
+	out := cfg.Resolve(cfg.OutputDir)
+	fmt.Fprintf(w, "partitions replaced: %d\n", len(m.Partitions))
+	fmt.Fprintf(w, "packs written: %d under %s/packs\n", len(m.Packs), out)
+	fmt.Fprintf(w, "facts: %s/facts  quarantine: %s/quarantine  manifest: %s\n", out, out,
+		run.ManifestPath(cfg, m.RunID))
+	if cfg.Warehouse.Kind == "duckdb" {
+		fmt.Fprintf(w, "warehouse: %s\n", cfg.Resolve(cfg.Warehouse.Path))
+	}
+	if m.Error != "" {
+		fmt.Fprintf(w, "failed at step %s: %s\n", m.FailedStep, m.Error)
+	}
+}

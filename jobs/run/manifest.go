@@ -1,0 +1,128 @@
+package run
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"evidencepack/transforms"
+)
+
+// Run statuses.
+const (
+	StatusRunning   = "running"
+	StatusSucceeded = "succeeded"
+	StatusFailed    = "failed"
+)
+
+// Manifest records what one run read, wrote and measured.
+type Manifest struct {
+	RunID        string                  `json:"run_id"`
+	Status       string                  `json:"status"`
+	FailedStep   string                  `json:"failed_step,omitempty"`
+	Error        string                  `json:"error,omitempty"`
+	From         string                  `json:"from"`
+	To           string                  `json:"to"`
+	StartedAt    time.Time               `json:"started_at"`
+	FinishedAt   time.Time               `json:"finished_at"`
+	ConfigSHA256 string                  `json:"config_sha256"`
+	InputsSHA256 string                  `json:"inputs_sha256"`
+	ViewsSHA256  string                  `json:"views_sha256"`
+	Inputs       []InputFile             `json:"inputs"`
+	Sources      map[string]*SourceStats `json:"sources"`
+	Partitions   []PartitionInfo         `json:"partitions_replaced"`
+	Packs        []string                `json:"packs"`
+	Steps        []StepTiming            `json:"steps"`
+	Warehouse    string                  `json:"warehouse"`
+}
+
+// SourceStats are the row counts of one source with its quarantine file.
+type SourceStats struct {
+	Kind  string `json:"kind"`
+	Table string `json:"table"`
+	transforms.Counts
+	QuarantineFile string `json:"quarantine_file,omitempty"`
+}
+
+// PartitionInfo is one replaced partition.
+type PartitionInfo struct {
+	Table string `json:"table"`
+	Date  string `json:"dt"`
+	Rows  int    `json:"rows"`
+	File  string `json:"file,omitempty"`
+}
+
+// StepTiming is the duration of one step of the run.
+type StepTiming struct {
+	Step    string  `json:"step"`
+	Seconds float64 `json:"seconds"`
+}
+
+// inputsDigest hashes the source, path and content hash of every input in
+// a fixed order.
+func inputsDigest(inputs []InputFile) string {
+	sorted := append([]InputFile(nil), inputs...)
+	sort.Slice(sorted, func(i, j int) bool {
+		if sorted[i].Source != sorted[j].Source {
+			return sorted[i].Source < sorted[j].Source
+		}
+		return sorted[i].Path < sorted[j].Path
+	})
+	h := sha256.New()
+	for _, in := range sorted {
+		fmt.Fprintf(h, "%s\x00%s\x00%s\n", in.Source, filepath.Base(in.Path), in.SHA256)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// runID derives the run id from what determines the run's output: the
+// config, the window, the inputs and the views. Re-running the same work
+// gives the same id, which keeps packs byte-identical across re-runs.
+func runID(m *Manifest) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%s\n%s\n%s\n%s\n", m.ConfigSHA256, m.From, m.To, m.InputsSHA256, m.ViewsSHA256)
+	return "run-" + hex.EncodeToString(h.Sum(nil))[:20]
+}
+
+// writeManifest writes the manifest as indented JSON to path atomically.
+func writeManifest(path string, m *Manifest) error {
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode manifest: %w", err)
+	}
+	return writeFileAtomic(path, append(data, '\n'))
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
+	if err != nil {
+		return fmt.Errorf("create temporary file for %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("chmod %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("publish %s: %w", path, err)
+	}
+	return nil
+}

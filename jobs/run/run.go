@@ -1,0 +1,203 @@
+// Package run executes one evidencepack run: extract the sources of a date
+// window, write Parquet facts, load them into the warehouse, and render the
+// evidence packs, recording everything in a manifest.
+package run
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"evidencepack/config"
+	"evidencepack/jobs/warehouse"
+	"evidencepack/transforms"
+)
+
+// Options selects the window of a run.
+type Options struct {
+	// From and To are the first and last logical dates, inclusive.
+	From, To time.Time
+	// ConfigBytes is the raw config file, hashed into the manifest.
+	ConfigBytes []byte
+	// Logger receives progress; nil discards it.
+	Logger *slog.Logger
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+type runner struct {
+	cfg        *config.Config
+	log        *slog.Logger
+	now        func() time.Time
+	from, to   time.Time
+	outDir     string
+	manifest   *Manifest
+	collectors map[string]*transforms.Collector
+	written    map[string][]string
+	wh         *warehouse.DuckDB
+}
+
+// Run executes the run and returns its manifest. The manifest is returned,
+// with the failed step and error, also when the run fails.
+func Run(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, error) {
+	r := newRunner(cfg, opts)
+	err := r.execute(ctx)
+	r.finish(ctx, err)
+	return r.manifest, err
+}
+
+func newRunner(cfg *config.Config, opts Options) *runner {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	sum := sha256.Sum256(opts.ConfigBytes)
+	r := &runner{
+		cfg: cfg, log: log, now: now,
+		from: dateOnly(opts.From), to: dateOnly(opts.To),
+		outDir:     cfg.Resolve(cfg.OutputDir),
+		collectors: map[string]*transforms.Collector{},
+		written:    map[string][]string{},
+	}
+	r.manifest = &Manifest{
+		Status: StatusRunning, StartedAt: now().UTC(),
+		From: r.from.Format(time.DateOnly), To: r.to.Format(time.DateOnly),
+		ConfigSHA256: hex.EncodeToString(sum[:]),
+		Sources:      map[string]*SourceStats{},
+		Warehouse:    cfg.Warehouse.Kind,
+	}
+	return r
+}
+
+func dateOnly(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func (r *runner) window() string {
+	return r.manifest.From + "_" + r.manifest.To
+}
+
+func (r *runner) collector(table string) *transforms.Collector {
+	c := r.collectors[table]
+	if c == nil {
+		c = transforms.NewCollector(r.from, r.to)
+		r.collectors[table] = c
+	}
+	return c
+}
+
+// execute runs the steps in order; each step checks ctx before it starts.
+func (r *runner) execute(ctx context.Context) error {
+	if r.to.Before(r.from) {
+		return stepErr("plan", config.ErrInvalid, fmt.Errorf("window end %s is before its start %s",
+			r.manifest.To, r.manifest.From))
+	}
+	steps := []struct {
+		name string
+		fn   func(context.Context) error
+	}{
+		{"extract", r.extractAll},
+		{"check", r.checkBudgets},
+		{"write", r.writeFacts},
+		{"load", r.load},
+		{"render", r.render},
+	}
+	for _, s := range steps {
+		if err := ctx.Err(); err != nil {
+			return &StepError{Step: s.name, Err: err}
+		}
+		start := r.now()
+		r.log.Info("step started", "step", s.name)
+		if err := s.fn(ctx); err != nil {
+			return err
+		}
+		r.manifest.Steps = append(r.manifest.Steps,
+			StepTiming{Step: s.name, Seconds: r.now().Sub(start).Seconds()})
+	}
+	return nil
+}
+
+func (r *runner) extractAll(ctx context.Context) error {
+	for _, src := range r.cfg.Sources {
+		if err := r.extractSource(ctx, src); err != nil {
+			return err
+		}
+	}
+	r.manifest.InputsSHA256 = inputsDigest(r.manifest.Inputs)
+	return nil
+}
+
+// checkBudgets fails the run, before anything is written, when a source
+// rejected more records than its configured share allows.
+func (r *runner) checkBudgets(context.Context) error {
+	for _, src := range r.cfg.Sources {
+		st := r.manifest.Sources[src.Name]
+		counts := r.collector(st.Table).CountsOf(src.Name)
+		if counts.Records == 0 {
+			continue
+		}
+		ratio := float64(counts.Rejected) / float64(counts.Records)
+		if ratio > *src.MaxRejectRatio {
+			return stepErr("check", ErrBudget, fmt.Errorf(
+				"source %s rejected %d of %d records (%.2f%%), above max_reject_ratio %.2f%%; see %s",
+				src.Name, counts.Rejected, counts.Records, 100*ratio, 100**src.MaxRejectRatio,
+				st.QuarantineFile))
+		}
+	}
+	return nil
+}
+
+// finish completes the manifest, writes it next to the facts and logs the
+// outcome.
+func (r *runner) finish(ctx context.Context, err error) {
+	m := r.manifest
+	m.FinishedAt = r.now().UTC()
+	for _, c := range r.collectors {
+		for name, n := range c.Counts() {
+			if st := m.Sources[name]; st != nil {
+				st.Counts = n
+			}
+		}
+	}
+	sort.Slice(m.Partitions, func(i, j int) bool {
+		if m.Partitions[i].Table != m.Partitions[j].Table {
+			return m.Partitions[i].Table < m.Partitions[j].Table
+		}
+		return m.Partitions[i].Date < m.Partitions[j].Date
+	})
+	m.Status = StatusSucceeded
+	if err != nil {
+		m.Status = StatusFailed
+		m.Error = err.Error()
+		if se, ok := err.(*StepError); ok {
+			m.FailedStep = se.Step
+		}
+	}
+	if m.RunID == "" {
+		m.RunID = runID(m)
+	}
+	r.recordRun(ctx)
+	path := filepath.Join(r.outDir, "runs", m.RunID+".json")
+	if werr := writeManifest(path, m); werr != nil {
+		r.log.Error("write manifest", "err", werr)
+	}
+	if err != nil {
+		r.log.Error("run failed", "run_id", m.RunID, "step", m.FailedStep, "err", err)
+		return
+	}
+	r.log.Info("run succeeded", "run_id", m.RunID, "manifest", path)
+}
+
+// ManifestPath returns where the manifest of a run is written.
+func ManifestPath(cfg *config.Config, runID string) string {
+	return filepath.Join(cfg.Resolve(cfg.OutputDir), "runs", runID+".json")
+}
