@@ -1,0 +1,13 @@
+-- account_workflows: one row per account and workflow with the baseline
+-- measured before the product was used. baseline_reopen_rate is a share
+-- from 0 to 1, hourly_cost_rate is in the account currency, and
+-- autonomy_level is the level the workflow runs at now.
+CREATE TABLE IF NOT EXISTS {{ table "account_workflows" }} (
+  account_id {{ type "string" }},
+  workflow {{ type "string" }},
+  baseline_handle_time_seconds {{ type "double" }},
+  baseline_reopen_rate {{ type "double" }},
+  hourly_cost_rate {{ type "money" }},
+  autonomy_level {{ type "string" }},
+  trial {{ type "boolean" }}
+)

@@ -1,0 +1,32 @@
+-- account_trend: the monthly figures of each month inside a period, for
+-- the trend tables of a pack. A month-grain period has one row and a
+-- quarter has three; a month without facts has zero counts and cost.
+-- Grain: one row per account, period and month of the period.
+-- Columns:
+--   grain, period, account_id               the period the trend belongs to
+--   month, month_start                      '2026-07' and its first instant
+--   verified_resolved_cases, handle_time_reduction, estimated_cost_avoided,
+--   active_users, reviewed_cases, effective_cost   from account_metrics of
+--                                           the month
+--   currency                                account currency of the costs
+CREATE OR REPLACE VIEW `acme-prod.evidence.account_trend` AS
+SELECT
+  ap.grain,
+  ap.period,
+  ap.account_id,
+  m.period AS month,
+  m.period_start AS month_start,
+  COALESCE(am.verified_resolved_cases, 0) AS verified_resolved_cases,
+  am.handle_time_reduction,
+  COALESCE(am.estimated_cost_avoided, CAST(0 AS BIGNUMERIC(38,18))) AS estimated_cost_avoided,
+  COALESCE(am.active_users, 0) AS active_users,
+  COALESCE(am.reviewed_cases, 0) AS reviewed_cases,
+  COALESCE(am.effective_cost, CAST(0 AS BIGNUMERIC(38,18))) AS effective_cost,
+  a.currency
+FROM `acme-prod.evidence.account_periods` AS ap
+JOIN `acme-prod.evidence.periods` AS m
+  ON m.grain = 'month' AND m.period_start >= ap.period_start AND m.period_start < ap.period_end
+LEFT JOIN `acme-prod.evidence.account_metrics` AS am
+  ON am.grain = 'month' AND am.period = m.period AND am.account_id = ap.account_id
+LEFT JOIN `acme-prod.evidence.accounts` AS a
+  ON a.account_id = ap.account_id

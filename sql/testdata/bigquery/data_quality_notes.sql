@@ -1,0 +1,52 @@
+-- data_quality_notes: conditions that a reader of a pack should know about
+-- because they shape its figures. check_name is one of:
+--   commitment_purchase            purchase rows left out of effective cost
+--                                  (detail: currency)
+--   other_currency_cost            cost lines in a currency other than the
+--                                  account's, left out of the pack totals
+--                                  (detail: currency)
+--   workflow_without_baseline      resolved cases of a workflow missing from
+--                                  account_workflows, left out of value
+--                                  figures (detail: workflow or '(none)')
+--   resolution_without_handle_time resolved cases whose last resolution has
+--                                  no handle time, left out of mean handle
+--                                  times
+-- Grain: one row per account, period, check and detail.
+-- Columns: grain, period, account_id, check_name, detail, affected_rows.
+CREATE OR REPLACE VIEW `acme-prod.evidence.data_quality_notes` AS
+SELECT
+  grain, period, account_id,
+  'commitment_purchase' AS check_name,
+  currency AS detail,
+  commitment_purchase_lines AS affected_rows
+FROM `acme-prod.evidence.cost_by_currency`
+WHERE commitment_purchase_lines > 0
+UNION ALL
+SELECT
+  k.grain, k.period, k.account_id,
+  'other_currency_cost' AS check_name,
+  COALESCE(k.currency, '(none)') AS detail,
+  k.cost_lines AS affected_rows
+FROM `acme-prod.evidence.cost_by_currency` AS k
+JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = k.account_id
+WHERE k.currency IS NULL OR k.currency <> a.currency
+UNION ALL
+SELECT
+  r.grain, r.period, r.account_id,
+  'workflow_without_baseline' AS check_name,
+  COALESCE(r.workflow, '(none)') AS detail,
+  COUNT(*) AS affected_rows
+FROM `acme-prod.evidence.resolved_cases` AS r
+LEFT JOIN `acme-prod.evidence.account_workflows` AS w
+  ON w.account_id = r.account_id AND w.workflow = r.workflow
+WHERE w.account_id IS NULL
+GROUP BY r.grain, r.period, r.account_id, COALESCE(r.workflow, '(none)')
+UNION ALL
+SELECT
+  grain, period, account_id,
+  'resolution_without_handle_time' AS check_name,
+  CAST(NULL AS STRING) AS detail,
+  COUNT(*) AS affected_rows
+FROM `acme-prod.evidence.resolved_cases`
+WHERE handle_time_seconds IS NULL
+GROUP BY grain, period, account_id

@@ -1,0 +1,20 @@
+-- failure_categories: failure categories of reviewed cases, taken from each
+-- case's latest label in the period, so a corrected verdict drops its old
+-- category.
+-- Grain: one row per account, failure category and period.
+-- Columns:
+--   grain, period, period_start, period_end  as in periods
+--   account_id, failure_category
+--   reviewed_cases  cases whose latest label has this category
+CREATE OR REPLACE VIEW `acme-prod.evidence.failure_categories` AS
+SELECT
+  grain,
+  period,
+  period_start,
+  period_end,
+  account_id,
+  failure_category,
+  COUNT(*) AS reviewed_cases
+FROM `acme-prod.evidence.reviewed_cases`
+WHERE failure_category IS NOT NULL
+GROUP BY grain, period, period_start, period_end, account_id, failure_category

@@ -1,0 +1,25 @@
+-- usage_event_periods: each usage event joined to both periods it falls
+-- in, its month and its quarter, so that distinct counts and other
+-- non-additive figures are computed per period and never summed.
+-- Grain: one row per event and period (two rows per event).
+-- Columns: grain, period, period_start, period_end (as in periods), then
+--   the usage_events columns event_id, occurred_at, account_id, workflow,
+--   case_id, user_id, event_type, autonomy_level, handle_time_seconds.
+CREATE OR REPLACE VIEW {{ table "usage_event_periods" }} AS
+SELECT
+  p.grain,
+  p.period,
+  p.period_start,
+  p.period_end,
+  e.event_id,
+  e.occurred_at,
+  e.account_id,
+  e.workflow,
+  e.case_id,
+  e.user_id,
+  e.event_type,
+  e.autonomy_level,
+  e.handle_time_seconds
+FROM {{ table "usage_events" }} AS e
+JOIN {{ table "periods" }} AS p
+  ON e.occurred_at >= p.period_start AND e.occurred_at < p.period_end

@@ -1,0 +1,24 @@
+-- review_label_periods: each review label joined to its month and its
+-- quarter by labeled_at.
+-- Grain: one row per label and period (two rows per label).
+-- Columns: grain, period, period_start, period_end, then the review_labels
+--   columns label_id, labeled_at, account_id, workflow, case_id,
+--   reviewer_id, verdict, failure_category, incorporated_as.
+CREATE OR REPLACE VIEW {{ table "review_label_periods" }} AS
+SELECT
+  p.grain,
+  p.period,
+  p.period_start,
+  p.period_end,
+  l.label_id,
+  l.labeled_at,
+  l.account_id,
+  l.workflow,
+  l.case_id,
+  l.reviewer_id,
+  l.verdict,
+  l.failure_category,
+  l.incorporated_as
+FROM {{ table "review_labels" }} AS l
+JOIN {{ table "periods" }} AS p
+  ON l.labeled_at >= p.period_start AND l.labeled_at < p.period_end

@@ -1,0 +1,26 @@
+-- cost_line_periods: each cost line joined to its month and its quarter by
+-- charge_period_start.
+-- Grain: one row per cost line and period (two rows per line).
+-- Columns: grain, period, period_start, period_end, then the cost_lines
+--   columns line_id, charge_period_start, account_id, provider, service,
+--   charge_category, billed_cost, effective_cost, currency,
+--   commitment_purchase.
+CREATE OR REPLACE VIEW {{ table "cost_line_periods" }} AS
+SELECT
+  p.grain,
+  p.period,
+  p.period_start,
+  p.period_end,
+  c.line_id,
+  c.charge_period_start,
+  c.account_id,
+  c.provider,
+  c.service,
+  c.charge_category,
+  c.billed_cost,
+  c.effective_cost,
+  c.currency,
+  c.commitment_purchase
+FROM {{ table "cost_lines" }} AS c
+JOIN {{ table "periods" }} AS p
+  ON c.charge_period_start >= p.period_start AND c.charge_period_start < p.period_end
