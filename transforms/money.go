@@ -74,3 +74,9 @@ func FormatDecimal(n decimal128.Num, scale int32) string {
 func DecimalFromNum(n decimal128.Num, scale int32) decimal.Decimal {
 	return decimal.NewFromBigInt(n.BigInt(), -scale)
 }
+
+// Num is a fixed-scale decimal value as stored in Arrow and Parquet.
+type Num = decimal128.Num
+
+// NumFromBigInt converts an unscaled integer to a Num.
+func NumFromBigInt(v *big.Int) Num { return decimal128.FromBigInt(v) }

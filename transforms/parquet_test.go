@@ -1,0 +1,189 @@
+package transforms
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+	"github.com/xitongsys/parquet-go-source/local"
+	"github.com/xitongsys/parquet-go/reader"
+)
+
+func costFixture(t *testing.T) []Fact {
+	t.Helper()
+	parse := func(s string) Num {
+		n, err := ParseDecimal(s, MoneyScale)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	qty := parse("2.000000000000001")
+	start := time.Date(2026, 7, 4, 22, 0, 0, 0, time.UTC)
+	return []Fact{
+		&CostLine{From: Origin{Source: "bill"}, LineID: "b", ChargePeriodStart: start,
+			ChargePeriodEnd: start.Add(time.Hour), AccountID: "acme", Provider: "AWS",
+			Service: "Amazon Bedrock", ChargeCategory: "Usage", ConsumedQuantity: &qty,
+			BilledCost: parse("0.000000800000001"), EffectiveCost: parse("0.0000008"), Currency: "USD"},
+		&CostLine{From: Origin{Source: "bill"}, LineID: "a", ChargePeriodStart: start,
+			ChargePeriodEnd: start.Add(time.Hour), AccountID: Unattributed, ChargeCategory: "Credit",
+			BilledCost: parse("-30.00"), EffectiveCost: parse("-30.00"), Currency: "EUR"},
+	}
+}
+
+// TestParquetReadBackTwoReaders writes cost lines with arrow-go and reads
+// them back with xitongsys/parquet-go and with DuckDB.
+func TestParquetReadBackTwoReaders(t *testing.T) {
+	root := t.TempDir()
+	c := NewCollector(time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 7, 31, 0, 0, 0, 0, time.UTC))
+	for _, f := range costFixture(t) {
+		c.Add(f)
+	}
+	parts := c.Partitions()
+	file, err := WritePartition(context.Background(), root, TableCosts, parts[0])
+	if err != nil {
+		t.Fatalf("WritePartition: %v", err)
+	}
+	if want := filepath.Join(root, "cost_lines", "dt=2026-07-04", PartFile); file != want {
+		t.Errorf("file = %s, want %s", file, want)
+	}
+	want := []string{
+		"a|2026-07-04T22:00:00Z|unattributed|-30|EUR|2026-07-04",
+		"b|2026-07-04T22:00:00Z|acme|0.000000800000001|USD|2026-07-04",
+	}
+	if got := readWithXitongsys(t, file); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("xitongsys rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if got := readWithDuckDB(t, file); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("duckdb rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func readWithXitongsys(t *testing.T, file string) []string {
+	t.Helper()
+	fr, err := local.NewLocalFileReader(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fr.Close()
+	pr, err := reader.NewParquetColumnReader(fr, 1)
+	if err != nil {
+		t.Fatalf("open with xitongsys: %v", err)
+	}
+	defer pr.ReadStop()
+	n := int(pr.GetNumRows())
+	col := func(name string) []any {
+		// xitongsys names columns by their Go-style internal name:
+		// "Schema" for the root and a capitalised first letter.
+		path := "Schema\x01" + strings.ToUpper(name[:1]) + name[1:]
+		vals, _, _, err := pr.ReadColumnByPath(path, int64(n))
+		if err != nil {
+			t.Fatalf("read column %s: %v", name, err)
+		}
+		return vals
+	}
+	ids, starts, accounts := col("line_id"), col("charge_period_start"), col("account_id")
+	costs, currencies, dts := col("billed_cost"), col("currency"), col("dt")
+	var rows []string
+	for i := 0; i < n; i++ {
+		start := time.UnixMicro(starts[i].(int64)).UTC().Format(time.RFC3339)
+		dt := time.Unix(int64(dts[i].(int32))*86400, 0).UTC().Format(time.DateOnly)
+		rows = append(rows, fmt.Sprintf("%s|%s|%s|%s|%s|%s", ids[i], start, accounts[i],
+			decimalFromBytes(costs[i].(string)), currencies[i], dt))
+	}
+	return rows
+}
+
+// decimalFromBytes decodes a big-endian two's complement decimal at
+// MoneyScale, as Parquet stores FIXED_LEN_BYTE_ARRAY decimals.
+func decimalFromBytes(raw string) string {
+	b := []byte(raw)
+	v := new(big.Int).SetBytes(b)
+	if len(b) > 0 && b[0]&0x80 != 0 {
+		v.Sub(v, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))
+	}
+	n := NumFromBigInt(v)
+	return FormatDecimal(n, MoneyScale)
+}
+
+func readWithDuckDB(t *testing.T, file string) []string {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec("SET TimeZone = 'UTC'"); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Query(`SELECT line_id, strftime(charge_period_start, '%Y-%m-%dT%H:%M:%SZ'), account_id,
+		CAST(billed_cost AS VARCHAR), currency, CAST(dt AS VARCHAR)
+		FROM read_parquet(?) ORDER BY line_id`, file)
+	if err != nil {
+		t.Fatalf("duckdb read_parquet: %v", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id, start, account, cost, currency, dt string
+		if err := rows.Scan(&id, &start, &account, &cost, &currency, &dt); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("%s|%s|%s|%s|%s|%s", id, start, account, trimZeros(cost), currency, dt))
+	}
+	return out
+}
+
+func trimZeros(s string) string {
+	if !strings.Contains(s, ".") {
+		return s
+	}
+	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+}
+
+func TestWritePartitionIsDeterministic(t *testing.T) {
+	var files [2][]byte
+	for i := range files {
+		root := t.TempDir()
+		c := NewCollector(time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 7, 31, 0, 0, 0, 0, time.UTC))
+		for _, f := range costFixture(t) {
+			c.Add(f)
+		}
+		path, err := WritePartition(context.Background(), root, TableCosts, c.Partitions()[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if files[i], err = os.ReadFile(path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(files[0], files[1]) {
+		t.Error("two writes of the same rows differ")
+	}
+}
+
+func TestWritePartitionLeavesNoTempFiles(t *testing.T) {
+	root := t.TempDir()
+	c := NewCollector(time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 7, 31, 0, 0, 0, 0, time.UTC))
+	for _, f := range costFixture(t) {
+		c.Add(f)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := WritePartition(ctx, root, TableCosts, c.Partitions()[0]); err == nil {
+		t.Fatal("WritePartition with a cancelled context succeeded")
+	}
+	entries, _ := os.ReadDir(filepath.Join(root, "cost_lines", "dt=2026-07-04"))
+	if len(entries) != 0 {
+		t.Errorf("partition directory holds %d entries after a cancelled write, want 0", len(entries))
+	}
+}
