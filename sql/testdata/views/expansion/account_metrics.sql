@@ -1,0 +1,1 @@
+SELECT grain, period, provisional FROM account_metrics ORDER BY grain, period
