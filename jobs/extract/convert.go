@@ -111,9 +111,10 @@ func (c *converter) account(fs fieldSource) (string, *transforms.FieldError) {
 }
 
 // mapVocabulary maps a source value through mapping. A value that is
-// already a mapping target or in known is accepted as it is; anything else
-// is rejected with a reason that names the value and the mapping.
-func mapVocabulary(v fieldValue, mapping map[string]string, known []string, what, setting string) (string, *transforms.FieldError) {
+// already a mapping target or in known is accepted as it is. Any other
+// value is rejected with a reason that names the value, its noun and the
+// config setting.
+func mapVocabulary(v fieldValue, mapping map[string]string, known []string, noun, setting string) (string, *transforms.FieldError) {
 	if target, ok := mapping[v.Text]; ok {
 		return target, nil
 	}
@@ -125,18 +126,18 @@ func mapVocabulary(v fieldValue, mapping map[string]string, known []string, what
 			return v.Text, nil
 		}
 	}
-	reason := fmt.Sprintf("%s %s not in %s", what, v.Text, setting)
+	reason := fmt.Sprintf("%s %s not in %s", noun, v.Text, setting)
 	return "", &transforms.FieldError{Column: v.Name, Raw: v.Text, Reason: reason}
 }
 
 // mappedRequired resolves a column that must have a value and maps it
 // through a vocabulary.
-func mappedRequired(fs fieldSource, column string, mapping map[string]string, known []string, what, setting string) (string, *transforms.FieldError) {
+func mappedRequired(fs fieldSource, column string, mapping map[string]string, known []string, noun, setting string) (string, *transforms.FieldError) {
 	v := fs.field(column)
 	if !v.Found {
 		return "", missing(v)
 	}
-	return mapVocabulary(v, mapping, known, what, setting)
+	return mapVocabulary(v, mapping, known, noun, setting)
 }
 
 // autonomyLevel validates the nullable autonomy level against its fixed

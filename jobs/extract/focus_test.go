@@ -95,6 +95,7 @@ func checkCostOutcome(t *testing.T, rec int64, w rowOutcome, got any) {
 		}
 		return
 	}
+
 	line, ok := got.(*transforms.CostLine)
 	if !ok {
 		t.Errorf("record %d: got %+v, want a cost line", rec, got)
@@ -113,6 +114,7 @@ func checkCostOutcome(t *testing.T, rec int64, w rowOutcome, got any) {
 	if !line.ChargePeriodStart.Equal(w.fact.start) {
 		t.Errorf("record %d: start %v, want %v", rec, line.ChargePeriodStart, w.fact.start)
 	}
+
 	quantity := ""
 	if line.ConsumedQuantity != nil {
 		quantity = transforms.FormatDecimal(*line.ConsumedQuantity, transforms.QuantityScale)

@@ -22,8 +22,8 @@ type jsonLayout struct {
 	siblings bool
 }
 
-// jsonRecord is the raw text of one record and, when the layout asks for
-// it, the other members of the object that wraps it.
+// jsonRecord is the raw text of one record and, when the layout sets
+// siblings, the other members of the object that wraps it.
 type jsonRecord struct {
 	raw      []byte
 	siblings map[string]any
@@ -38,9 +38,9 @@ func isJSONLines(file string) bool {
 
 // streamJSONFile hands every record of a JSON or JSON Lines file to fn.
 // In JSON Lines each non-blank line is one record, so a bad line is a bad
-// record; in JSON the records are the elements of a top-level array, the
-// members the layout names, or the top-level objects themselves, and a
-// syntax error stops the file.
+// record. In JSON the records are the elements of a top-level array, the
+// members the layout names, or the top-level objects themselves. A syntax
+// error there stops the file, because the decoder cannot resume after it.
 func streamJSONFile(em *emitter, layout jsonLayout, fn func(jsonRecord) error) error {
 	f, br, err := openInput(em.file)
 	if err != nil {
@@ -124,12 +124,12 @@ func walkArray(dec *json.Decoder, fn func(jsonRecord) error) error {
 // itself when it has no such member.
 func walkObject(dec *json.Decoder, layout jsonLayout, fn func(jsonRecord) error) error {
 	members := map[string]json.RawMessage{}
-	var held []jsonRecord
+	var pending []jsonRecord
 	wrapped := false
 	collect := fn
 	if layout.siblings {
 		collect = func(rec jsonRecord) error {
-			held = append(held, rec)
+			pending = append(pending, rec)
 			return nil
 		}
 	}
@@ -147,7 +147,7 @@ func walkObject(dec *json.Decoder, layout jsonLayout, fn func(jsonRecord) error)
 	if _, err := dec.Token(); err != nil {
 		return fmt.Errorf("invalid JSON: %w", err)
 	}
-	return finishObject(members, held, wrapped, fn)
+	return finishObject(members, pending, wrapped, fn)
 }
 
 func objectKey(dec *json.Decoder) (string, error) {
@@ -189,7 +189,7 @@ func walkMember(dec *json.Decoder, layout jsonLayout, key string, members map[st
 
 // finishObject hands on the records held for their siblings, or the
 // object itself when no member held records.
-func finishObject(members map[string]json.RawMessage, held []jsonRecord, wrapped bool, fn func(jsonRecord) error) error {
+func finishObject(members map[string]json.RawMessage, pending []jsonRecord, wrapped bool, fn func(jsonRecord) error) error {
 	if !wrapped {
 		raw, err := json.Marshal(members)
 		if err != nil {
@@ -198,7 +198,7 @@ func finishObject(members map[string]json.RawMessage, held []jsonRecord, wrapped
 		return fn(jsonRecord{raw: raw})
 	}
 	siblings := decodeMembers(members)
-	for _, rec := range held {
+	for _, rec := range pending {
 		rec.siblings = siblings
 		if err := fn(rec); err != nil {
 			return err

@@ -60,9 +60,9 @@ func (r *pagerDutyReader) record(em *emitter, o transforms.Origin, raw []byte) e
 		return em.reject(transforms.RejectFor(o, ferr))
 	}
 	if !fields.field("account_id").Found && r.conv.src.Account == "" {
-		service := fields.field("service").Text
-		reason := "service " + service + " not mapped to an account"
-		return em.reject(transforms.Reject{Origin: o, Column: "service", Reason: reason, Raw: service})
+		service := fields.field("service")
+		reason := "service " + service.Text + " not mapped to an account"
+		return em.reject(transforms.Reject{Origin: o, Column: service.Name, Reason: reason, Raw: service.Text})
 	}
 	in, ferr := r.conv.incident(fields, o)
 	return em.outcome(o, in, ferr)

@@ -55,7 +55,7 @@ func TestPagerDutyRejects(t *testing.T) {
 		record         int64
 		column, reason string
 	}{
-		{4, "service", "service Unmapped Service not mapped to an account"},
+		{4, "service.summary", "service Unmapped Service not mapped to an account"},
 		{5, "priority.summary", "severity P5 not in severities"},
 		{6, "created_at", "timestamp has no time zone"},
 		{7, "acknowledgements.at", "not a recognised timestamp"},

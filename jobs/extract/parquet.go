@@ -32,27 +32,38 @@ func (r *focusReader) readParquet(em *emitter) error {
 	if err != nil {
 		return fmt.Errorf("read %s: %w", em.file, err)
 	}
-	schema, err := fr.Schema()
-	if err != nil {
-		return fmt.Errorf("read %s: schema: %w", em.file, err)
-	}
-	names := make([]string, schema.NumFields())
-	for i, f := range schema.Fields() {
-		names[i] = f.Name
-	}
-	header, err := newCSVHeader(em.file, names)
+	header, err := r.parquetHeader(em.file, fr)
 	if err != nil {
 		return err
 	}
-	if err := r.checkHeader(header); err != nil {
-		return fmt.Errorf("read %s: %w", em.file, err)
-	}
+
 	rr, err := fr.GetRecordReader(em.ctx, nil, nil)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", em.file, err)
 	}
 	defer rr.Release()
 	return r.parquetBatches(em, rr, header)
+}
+
+// parquetHeader returns the top-level column names of a Parquet file and
+// checks that the required FOCUS columns are among them.
+func (r *focusReader) parquetHeader(path string, fr *pqarrow.FileReader) (*csvHeader, error) {
+	schema, err := fr.Schema()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: schema: %w", path, err)
+	}
+	names := make([]string, schema.NumFields())
+	for i, f := range schema.Fields() {
+		names[i] = f.Name
+	}
+	header, err := newCSVHeader(path, names)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.checkHeader(header); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return header, nil
 }
 
 func (r *focusReader) parquetBatches(em *emitter, rr pqarrow.RecordReader, header *csvHeader) error {
@@ -81,8 +92,8 @@ func (r *focusReader) parquetBatches(em *emitter, rr pqarrow.RecordReader, heade
 
 // arrowText returns the text of one cell and whether it is null. DOUBLE
 // values are written with the fewest digits that read back as the same
-// float64, and decimals with their exact digits, so ParseDecimal sees what
-// a CSV export would show.
+// float64, and decimals with their exact digits, so ParseDecimal gets the
+// text that a CSV export would contain.
 func arrowText(arr arrow.Array, i int) (string, bool) {
 	if arr.IsNull(i) {
 		return "", true

@@ -30,6 +30,7 @@ func writeFOCUSParquet(t *testing.T) string {
 		{Name: "ChargePeriodStart", Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, Nullable: true},
 		{Name: "ChargePeriodEnd", Type: arrow.BinaryTypes.String, Nullable: true},
 	}, nil)
+
 	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
 	defer b.Release()
 	b.Field(0).(*array.Float64Builder).AppendValues([]float64{0.1, 1e-7, 0}, []bool{true, true, false})
@@ -42,8 +43,10 @@ func writeFOCUSParquet(t *testing.T) string {
 	start := arrow.Timestamp(time.Date(2024, 9, 1, 0, 0, 0, 0, time.UTC).UnixMicro())
 	b.Field(4).(*array.TimestampBuilder).AppendValues([]arrow.Timestamp{start, start, start}, nil)
 	b.Field(5).(*array.StringBuilder).AppendValues([]string{"2024-09-02 00:00:00", "2024-09-02 00:00:00", ""}, []bool{true, true, false})
+
 	rec := b.NewRecordBatch()
 	defer rec.Release()
+
 	path := filepath.Join(t.TempDir(), "focus.parquet")
 	f, err := os.Create(path)
 	if err != nil {

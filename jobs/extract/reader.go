@@ -18,8 +18,8 @@ import (
 //
 // Read returns the number of input records read, which equals the facts
 // plus the rejects reported. It returns an error only when the file itself
-// cannot be read (missing, not JSON at all, a bad header) or when the sink
-// fails; bad individual records become rejects.
+// cannot be read (missing, not JSON at all, a bad header), when ctx is done
+// or when the sink fails. Bad individual records become rejects.
 type Reader interface {
 	Read(ctx context.Context, file string, sink transforms.Sink) (records int64, err error)
 }

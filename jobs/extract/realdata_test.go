@@ -58,6 +58,7 @@ func TestRealFOCUSSample(t *testing.T) {
 	if len(sink.rejects) != 0 {
 		t.Errorf("%d rejects, want none:\n%s", len(sink.rejects), rejectReasons(sink))
 	}
+
 	got := map[string]decimal.Decimal{}
 	negative := 0
 	for _, f := range sink.facts {
@@ -68,6 +69,7 @@ func TestRealFOCUSSample(t *testing.T) {
 			negative++
 		}
 	}
+
 	want := sumBilledCost(t, path)
 	for currency, sum := range want {
 		if !got[currency].Equal(sum) {

@@ -1,8 +1,10 @@
 package extract
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,5 +87,30 @@ func TestSinkErrorStopsRead(t *testing.T) {
 	_, err = r.Read(context.Background(), "testdata/focus_rows.csv", sink)
 	if err == nil || !strings.Contains(err.Error(), "disk full") || !strings.Contains(err.Error(), "record 1") {
 		t.Errorf("error %v, want the sink error with the record", err)
+	}
+}
+
+// TestMutatedInputs overwrites random bytes of each fixture with bytes
+// that JSON and CSV treat specially, and checks that no reader panics.
+func TestMutatedInputs(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(1, 2))
+	special := []byte(`{}[]",:\0 9-.e` + "\n\r\xef\xbb\xbf")
+	for name, src := range fixtureSources() {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for round := 0; round < 200; round++ {
+			mutated := bytes.Clone(data)
+			for k := 0; k < 1+rng.IntN(4); k++ {
+				mutated[rng.IntN(len(mutated))] = special[rng.IntN(len(special))]
+			}
+			path := filepath.Join(dir, name)
+			if err := os.WriteFile(path, mutated, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			readFile(t, src, path)
+		}
 	}
 }

@@ -36,10 +36,10 @@ var transportMembers = []string{"messageId", "sentAt", "receivedAt", "requestId"
 // The event_id is messageId + "#" + the first 12 hex digits of the event
 // digest, the SHA-256 of the event's canonical JSON (keys sorted, numbers
 // as written) without its transport members. Some senders reuse one
-// messageId for different events, and a key that depends only on the
-// record keeps them apart whatever the file order, while a repeated
-// delivery of the same event gets the same key and is removed as a
-// duplicate. An event without a messageId gets the whole digest.
+// messageId for different events. Because the key depends only on the
+// record, such events stay apart whatever the file order. A repeated
+// delivery of the same event gets the same key, so de-duplication removes
+// it. An event without a messageId gets the whole digest.
 type segmentReader struct {
 	conv *converter
 }

@@ -80,6 +80,7 @@ func TestSegmentFacts(t *testing.T) {
 	if first.HandleTimeSeconds == nil || *first.HandleTimeSeconds != 310.5 {
 		t.Errorf("record 1: handle time %v, want 310.5", first.HandleTimeSeconds)
 	}
+
 	millis := facts[4].(*transforms.UsageEvent)
 	if !millis.OccurredAt.Equal(time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)) {
 		t.Errorf("epoch millis read as %v", millis.OccurredAt)
@@ -87,6 +88,7 @@ func TestSegmentFacts(t *testing.T) {
 	if millis.HandleTimeSeconds == nil || *millis.HandleTimeSeconds != 12.5 {
 		t.Errorf("handle time text \"12.5\" read as %v", millis.HandleTimeSeconds)
 	}
+
 	rudder := facts[5].(*transforms.UsageEvent)
 	if rudder.UserID != "anon-5" || !rudder.OccurredAt.Equal(time.Date(2024, 3, 1, 11, 15, 18, 299000000, time.UTC)) {
 		t.Errorf("RudderStack envelope: user %q at %v", rudder.UserID, rudder.OccurredAt)
