@@ -10,13 +10,13 @@ import (
 
 // Service names of the fictional cloud provider.
 const (
-	providerName      = "Nimbus Cloud"
-	serviceModels     = "Nimbus Generative AI API"
-	serviceCompute    = "Nimbus Compute Engine"
-	serviceLogging    = "Nimbus Cloud Logging"
-	categoryAI        = "AI and Machine Learning"
-	categoryCompute   = "Compute"
-	categoryManagment = "Management and Governance"
+	providerName       = "Nimbus Cloud"
+	serviceModels      = "Nimbus Generative AI API"
+	serviceCompute     = "Nimbus Compute Engine"
+	serviceLogging     = "Nimbus Cloud Logging"
+	categoryAI         = "AI and Machine Learning"
+	categoryCompute    = "Compute"
+	categoryManagement = "Management and Governance"
 )
 
 // accountDayRows returns the inference and compute lines of one account
@@ -69,7 +69,7 @@ func sharedLogRow(r *rand.Rand, b *billingAccount, day time.Time) *costRow {
 		Billing: b, SubAccountID: b.SharedSubAccount, Tags: tags,
 		Category: "Usage", Frequency: "Usage-Based", Description: "Log ingestion, shared platform",
 		Start: day, End: day.AddDate(0, 0, 1),
-		Service: serviceLogging, ServiceCategory: categoryManagment, SKU: "log-ingestion-gib",
+		Service: serviceLogging, ServiceCategory: categoryManagement, SKU: "log-ingestion-gib",
 		Quantity: formatMilli(milliGiB), Unit: "GiB", UnitPrice: b.LogGiBPrice,
 		Billed: cost, Effective: cost, List: cost,
 	}
@@ -114,7 +114,7 @@ func taxRow(b *billingAccount, m month, billed int64) *costRow {
 	return &costRow{
 		Billing: b, SubAccountID: b.SharedSubAccount,
 		Category: "Tax", Frequency: "One-Time",
-		Description: fmt.Sprintf("Sales tax %d%%", b.TaxPercent),
+		Description: fmt.Sprintf("%s %d%%", b.TaxName, b.TaxPercent),
 		Start:       m.start, End: m.end(), Billed: tax, Effective: tax,
 	}
 }

@@ -22,6 +22,7 @@ type billingAccount struct {
 	TaggedSubAccount   string // sub-account of the customer-tagged lines
 	CommitmentID       string
 	TaxPercent         int64
+	TaxName            string
 	InputTokenPrice    int64 // per token
 	OutputTokenPrice   int64 // per token
 	ComputeHourPrice   int64 // per instance hour
@@ -32,19 +33,19 @@ type billingAccount struct {
 var billingAccounts = []*billingAccount{
 	{ID: "8112-4410-0021", Name: "Evidence Demo US", Currency: "USD",
 		SharedSubAccount: "004417230900", TaggedSubAccount: "004417230910",
-		CommitmentID: "commitments/cud-compute-usd-1y", TaxPercent: 7,
+		CommitmentID: "commitments/cud-compute-usd-1y", TaxPercent: 7, TaxName: "Sales tax",
 		InputTokenPrice: 31_250, OutputTokenPrice: 156_250,
 		ComputeHourPrice: 4_217_000_000, LogGiBPrice: 5_000_000_000,
 		Region: "us-east1", Zone: "us-east1-b"},
 	{ID: "8112-4410-0034", Name: "Evidence Demo EU", Currency: "EUR",
 		SharedSubAccount: "004417230920", TaggedSubAccount: "004417230921",
-		CommitmentID: "commitments/cud-compute-eur-1y", TaxPercent: 19,
+		CommitmentID: "commitments/cud-compute-eur-1y", TaxPercent: 19, TaxName: "Value added tax",
 		InputTokenPrice: 28_750, OutputTokenPrice: 143_750,
 		ComputeHourPrice: 3_893_000_000, LogGiBPrice: 4_600_000_000,
 		Region: "europe-west3", Zone: "europe-west3-a"},
 	{ID: "8112-4410-0047", Name: "Evidence Demo UK", Currency: "GBP",
 		SharedSubAccount: "004417230930", TaggedSubAccount: "004417230931",
-		CommitmentID: "commitments/cud-compute-gbp-1y", TaxPercent: 20,
+		CommitmentID: "commitments/cud-compute-gbp-1y", TaxPercent: 20, TaxName: "Value added tax",
 		InputTokenPrice: 24_625, OutputTokenPrice: 123_125,
 		ComputeHourPrice: 3_341_000_000, LogGiBPrice: 3_900_000_000,
 		Region: "europe-west2", Zone: "europe-west2-c"},

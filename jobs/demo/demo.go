@@ -25,7 +25,8 @@ type Options struct {
 	// included. Zero values mean 2026-07-01 and 2026-09-30.
 	From, To time.Time
 	// Scale multiplies the number of cases and so the event volume. Zero
-	// means 1.
+	// means 1. Every event is held in memory, which measured about 15 MB
+	// per 1.0 of scale with Go 1.26 on linux/amd64. The maximum is 100.
 	Scale float64
 }
 

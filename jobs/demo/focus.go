@@ -11,7 +11,8 @@ import (
 // without a zone designator.
 const focusTimeLayout = "2006-01-02 15:04:05"
 
-// cellKind is how a FOCUS column is written.
+// cellKind is the written type of a FOCUS column: its CSV quoting and its
+// Parquet type.
 type cellKind int
 
 const (
@@ -79,7 +80,7 @@ var focusColumns = []focusColumn{
 	{"CommitmentDiscountType", kindText, func(r *costRow, _ month) cell { return commitmentField(r, "Committed Use Discount") }},
 	{"ConsumedQuantity", kindNumber, func(r *costRow, _ month) cell { return text(r.Quantity) }},
 	{"ConsumedUnit", kindText, func(r *costRow, _ month) cell { return text(r.Unit) }},
-	{"ContractedCost", kindMoney, func(r *costRow, _ month) cell { return money(r.Billed) }},
+	{"ContractedCost", kindMoney, func(r *costRow, _ month) cell { return contractedCost(r) }},
 	{"EffectiveCost", kindMoney, func(r *costRow, _ month) cell { return money(r.Effective) }},
 	{"InvoiceIssuerName", kindText, func(*costRow, month) cell { return text(providerName) }},
 	{"ListCost", kindMoney, func(r *costRow, _ month) cell { return money(r.List) }},
@@ -96,6 +97,16 @@ var focusColumns = []focusColumn{
 	{"SkuId", kindText, func(r *costRow, _ month) cell { return text(r.SKU) }},
 	{"SubAccountId", kindText, func(r *costRow, _ month) cell { return text(r.SubAccountID) }},
 	{"Tags", kindText, func(r *costRow, _ month) cell { return text(r.Tags) }},
+}
+
+// contractedCost returns the cost at the negotiated price before
+// commitment discounts: the list cost on priced lines, which carry no
+// negotiated discount in the demo, and the billed cost on credits and taxes.
+func contractedCost(r *costRow) cell {
+	if r.List != 0 {
+		return money(r.List)
+	}
+	return money(r.Billed)
 }
 
 // pricingCategory returns Committed on covered usage, Standard on other

@@ -617,6 +617,7 @@ func TestGenerateOptions(t *testing.T) {
 		{"one account", Options{Accounts: 1}, true},
 		{"negative scale", Options{Scale: -1}, true},
 		{"reversed range", Options{From: DefaultTo, To: DefaultFrom}, true},
+		{"tiny scale", Options{Accounts: 2, Scale: 0.001}, false},
 		{"one small month", Options{Accounts: 3, Scale: 0.2,
 			From: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 7, 10, 0, 0, 0, 0, time.UTC)}, false},
 	}

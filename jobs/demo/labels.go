@@ -137,6 +137,9 @@ func (g *generator) unreviewedCase(r *rand.Rand, reviews []*review, m month) *si
 		reviewed[rv.c] = true
 	}
 	cases := g.sim.cases
+	if len(cases) == 0 {
+		return nil
+	}
 	for range 10_000 {
 		c := cases[r.IntN(len(cases))]
 		if !reviewed[c] && !c.Resolved.Before(m.start) && c.Resolved.Before(m.end()) {

@@ -69,7 +69,8 @@ type Summary struct {
 	// Files lists the written files in the order they were written.
 	Files []FileSummary
 	// Records counts records per kind: account rows, usage lines (valid or
-	// not), label tasks, cost lines and incidents.
+	// not) plus events in batch files, label tasks, cost lines and
+	// incidents.
 	Records map[string]int
 	// Defects counts the deliberate irregularities by their Defect name.
 	Defects map[string]int

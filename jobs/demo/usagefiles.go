@@ -151,6 +151,9 @@ func (p *usagePlan) addOneMalformed(kind string) bool {
 // pickEvent returns a random unaltered daily-file event, of the given name
 // when name is not empty, or nil after many misses.
 func (p *usagePlan) pickEvent(name string) *usageEvent {
+	if len(p.events) == 0 {
+		return nil
+	}
 	for range 100_000 {
 		e := p.events[p.r.IntN(len(p.events))]
 		if e.InBatch || e.Defect != "" || e.Late || (name != "" && e.Name != name) {
