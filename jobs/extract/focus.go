@@ -43,6 +43,9 @@ var focusRequired = []string{"billed_cost", "currency", "charge_period_start", "
 // byte-identical rows get the same id and are removed as duplicates.
 // Timestamps without an offset are read as UTC, as FOCUS specifies. The
 // cells NULL, null and the empty string read as null.
+//
+// NOTE: encoding/csv drops the quotes, so a quoted "NULL" string also
+// reads as null.
 type focusReader struct {
 	conv     *converter
 	paths    fieldPaths
