@@ -1,0 +1,46 @@
+package render
+
+import (
+	"context"
+	"database/sql"
+)
+
+func readCandidates(ctx context.Context, db *sql.DB, p period, pack *Pack, _ string) error {
+	pack.ExpansionCandidates = []Candidate{}
+	const query = `
+SELECT workflow, kind, from_level, to_level, reviewed_cases, review_accuracy, incidents,
+  sev1_incidents, resolved_cases, first_month_resolved_cases, last_month_resolved_cases,
+  usage_growth, trial
+FROM expansion_candidates
+WHERE grain = ? AND period = ? AND account_id = ?
+ORDER BY workflow, kind`
+	return eachRow(ctx, db, "expansion_candidates", query, []any{p.Grain, p.Label, pack.AccountID}, func(rows *sql.Rows) error {
+		var c Candidate
+		var from, to nullString
+		var accuracy, growth nullFloat
+		var first, last nullInt
+		e := &c.Evidence
+		err := rows.Scan(&c.Workflow, &c.Kind, &from, &to, &e.ReviewedCases, &accuracy, &e.Incidents,
+			&e.Sev1Incidents, &e.ResolvedCases, &first, &last, &growth, &e.Trial)
+		if err != nil {
+			return err
+		}
+		c.FromLevel, c.ToLevel = from.String, to.String
+		e.ReviewAccuracy = formatPercent(accuracy)
+		e.FirstMonthResolvedCases = intPointer(first)
+		e.LastMonthResolvedCases = intPointer(last)
+		if growth.Valid {
+			e.UsageGrowth = formatPercent(growth)
+		}
+		pack.ExpansionCandidates = append(pack.ExpansionCandidates, c)
+		return nil
+	})
+}
+
+func intPointer(n nullInt) *int64 {
+	if !n.Valid {
+		return nil
+	}
+	v := n.Int64
+	return &v
+}

@@ -1,0 +1,111 @@
+package render
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// metrics is one account_metrics row.
+type metrics struct {
+	Provisional             bool
+	ResolvedCases           int64
+	VerifiedResolvedCases   int64
+	ReopenedCases           int64
+	ReopenRateDeltaPoints   nullFloat
+	HandleTimeReduction     nullFloat
+	EstimatedCostAvoided    nullDecimal
+	ReviewedCases           int64
+	ReviewAccuracy          nullFloat
+	ActiveUsers             int64
+	AuditExportsCompleted   int64
+	FeedbackIncorporated    int64
+	EffectiveCost           nullDecimal
+	BilledCost              nullDecimal
+	Credits                 nullDecimal
+	CostPerVerifiedCase     nullDecimal
+	Incidents               int64
+	BySeverity              BySeverity
+	UnresolvedIncidents     int64
+	MedianResolutionSeconds nullFloat
+}
+
+const metricsQuery = `
+SELECT provisional, resolved_cases, verified_resolved_cases, reopened_cases,
+  reopen_rate_delta_pp, handle_time_reduction, estimated_cost_avoided,
+  reviewed_cases, review_accuracy, active_users, audit_exports_completed,
+  feedback_incorporated, effective_cost, billed_cost, credits,
+  cost_per_verified_case, incidents, sev1_incidents, sev2_incidents,
+  sev3_incidents, sev4_incidents, other_severity_incidents,
+  unresolved_incidents, median_resolution_seconds
+FROM account_metrics
+WHERE grain = ? AND period = ? AND account_id = ?`
+
+// readMetrics reads the account_metrics row of the pack. found is false
+// when the account has no fact in the period.
+func readMetrics(ctx context.Context, db *sql.DB, p period, accountID string) (m metrics, found bool, err error) {
+	s := &m.BySeverity
+	err = db.QueryRowContext(ctx, metricsQuery, p.Grain, p.Label, accountID).Scan(
+		&m.Provisional, &m.ResolvedCases, &m.VerifiedResolvedCases, &m.ReopenedCases,
+		&m.ReopenRateDeltaPoints, &m.HandleTimeReduction, &m.EstimatedCostAvoided,
+		&m.ReviewedCases, &m.ReviewAccuracy, &m.ActiveUsers, &m.AuditExportsCompleted,
+		&m.FeedbackIncorporated, &m.EffectiveCost, &m.BilledCost, &m.Credits,
+		&m.CostPerVerifiedCase, &m.Incidents, &s.Sev1, &s.Sev2,
+		&s.Sev3, &s.Sev4, &s.Other,
+		&m.UnresolvedIncidents, &m.MedianResolutionSeconds)
+	if errors.Is(err, sql.ErrNoRows) {
+		return metrics{}, false, nil
+	}
+	if err != nil {
+		return metrics{}, false, fmt.Errorf("query account_metrics: %w", err)
+	}
+	return m, true, nil
+}
+
+// newPack fills the single-valued fields of a pack. Money that is NULL
+// because the account has no row is shown as zero, except the cost per
+// verified case, which stays n/a without a verified case.
+func newPack(a account, p period, m metrics, prov Provenance) *Pack {
+	zeroIfNull := func(n nullDecimal) nullDecimal { n.Valid = true; return n }
+	name := a.Name
+	if name == "" {
+		name = a.ID
+	}
+	return &Pack{
+		Account:     name,
+		AccountID:   a.ID,
+		Period:      p.Label,
+		Provisional: m.Provisional,
+		WorkPerformed: Work{
+			VerifiedResolvedCases: m.VerifiedResolvedCases,
+			ResolvedCases:         m.ResolvedCases,
+			ReopenedCases:         m.ReopenedCases,
+			ReviewedCases:         m.ReviewedCases,
+		},
+		Value: Value{
+			HandleTimeReduction:  formatPercent(m.HandleTimeReduction),
+			ReopenRateDelta:      formatPoints(m.ReopenRateDeltaPoints),
+			EstimatedCostAvoided: formatNullMoney(zeroIfNull(m.EstimatedCostAvoided), a.Currency),
+		},
+		Quality:  Quality{ReviewAccuracy: formatPercent(m.ReviewAccuracy), ReviewedCases: m.ReviewedCases},
+		Adoption: Adoption{ActiveUsers: m.ActiveUsers},
+		Cost: Cost{
+			Currency:            a.Currency,
+			Total:               formatNullMoney(zeroIfNull(m.EffectiveCost), a.Currency),
+			BilledTotal:         formatNullMoney(zeroIfNull(m.BilledCost), a.Currency),
+			CostPerVerifiedCase: formatNullMoney(m.CostPerVerifiedCase, a.Currency),
+			Credits:             formatNullMoney(zeroIfNull(m.Credits), a.Currency),
+		},
+		Trust: Trust{
+			Incidents:             m.Incidents,
+			BySeverity:            m.BySeverity,
+			MedianResolutionTime:  formatDuration(m.MedianResolutionSeconds),
+			Unresolved:            m.UnresolvedIncidents,
+			AuditExportsCompleted: m.AuditExportsCompleted,
+		},
+		FeedbackIncorporated: m.FeedbackIncorporated,
+		Formulas:             formulas(),
+		Provenance:           prov,
+	}
+}

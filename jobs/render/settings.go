@@ -1,0 +1,45 @@
+package render
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// settings is the pack_settings row that the views read.
+type settings struct {
+	VerificationWindowDays int64
+	DataThrough            sql.NullTime
+}
+
+// readSettings reads pack_settings, which must hold exactly one row:
+// without it the views that join it return nothing and every pack would
+// silently be empty.
+func readSettings(ctx context.Context, db *sql.DB) (settings, error) {
+	var count int64
+	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM pack_settings").Scan(&count); err != nil {
+		return settings{}, fmt.Errorf("query pack_settings: %w", err)
+	}
+	if count != 1 {
+		return settings{}, fmt.Errorf("pack_settings has %d rows, want exactly 1: the run fills it before rendering", count)
+	}
+	var s settings
+	err := db.QueryRowContext(ctx, "SELECT verification_window_days, data_through FROM pack_settings").
+		Scan(&s.VerificationWindowDays, &s.DataThrough)
+	if err != nil {
+		return settings{}, fmt.Errorf("query pack_settings: %w", err)
+	}
+	return s, nil
+}
+
+// provisional reports whether the verification window of the period's last
+// resolutions is still open at data_through, by the rule of the
+// account_metrics view. An unknown data_through counts as open.
+func (s settings) provisional(p period) bool {
+	if !s.DataThrough.Valid {
+		return true
+	}
+	closes := p.End.Add(time.Duration(s.VerificationWindowDays) * 24 * time.Hour)
+	return s.DataThrough.Time.Before(closes)
+}

@@ -1,0 +1,128 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Formats are the pack file formats that Write accepts.
+var Formats = []string{"yaml", "json", "md"}
+
+// Write writes the pack as <dir>/<period>/<account_id>.<format> for each
+// format (all of Formats when formats is empty) and returns the paths.
+// Each file appears atomically: it is written to a temporary file in the
+// same directory, synced and renamed. The same pack gives byte-identical
+// files.
+func Write(dir string, p *Pack, formats []string) ([]string, error) {
+	if err := checkFileName(p.AccountID); err != nil {
+		return nil, err
+	}
+	if _, err := parsePeriod(p.Period); err != nil {
+		return nil, err
+	}
+	if len(formats) == 0 {
+		formats = Formats
+	}
+	outDir := filepath.Join(dir, p.Period)
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return nil, fmt.Errorf("create pack directory: %w", err)
+	}
+	var paths []string
+	for _, format := range formats {
+		data, err := Encode(p, format)
+		if err != nil {
+			return paths, err
+		}
+		path := filepath.Join(outDir, p.AccountID+"."+format)
+		if err := writeAtomic(path, data); err != nil {
+			return paths, err
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
+}
+
+// Encode returns the pack in one format: yaml, json or md.
+func Encode(p *Pack, format string) ([]byte, error) {
+	switch format {
+	case "yaml":
+		var buf bytes.Buffer
+		enc := yaml.NewEncoder(&buf)
+		enc.SetIndent(2)
+		if err := enc.Encode(p); err != nil {
+			return nil, fmt.Errorf("encode yaml: %w", err)
+		}
+		if err := enc.Close(); err != nil {
+			return nil, fmt.Errorf("encode yaml: %w", err)
+		}
+		return buf.Bytes(), nil
+	case "json":
+		data, err := json.MarshalIndent(p, "", "  ")
+		if err != nil {
+			return nil, fmt.Errorf("encode json: %w", err)
+		}
+		return append(data, '\n'), nil
+	case "md":
+		return markdown(p), nil
+	default:
+		return nil, fmt.Errorf("unknown pack format %q: use one of %s", format, strings.Join(Formats, ", "))
+	}
+}
+
+// checkFileName rejects an account id that is not safe as a file name.
+func checkFileName(id string) error {
+	switch {
+	case id == "", id == ".", id == "..":
+		return fmt.Errorf("invalid account id %q for a file name", id)
+	case strings.ContainsAny(id, "/\\\x00:"), strings.Contains(id, ".."):
+		return fmt.Errorf("invalid account id %q for a file name: it contains a path separator, a colon or ..", id)
+	}
+	return nil
+}
+
+// writeAtomic replaces path with data so that readers see the old file or
+// the new one, never a part.
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("rename into %s: %w", path, err)
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// syncDir makes a rename durable. Some systems cannot sync a directory;
+// the rename has happened by then, so only open errors are returned.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", dir, err)
+	}
+	defer d.Close()
+	_ = d.Sync()
+	return nil
+}
