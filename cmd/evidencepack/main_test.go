@@ -227,7 +227,7 @@ func TestBadInputExitCodes(t *testing.T) {
 			wantCode: exitConfig, wantErr: []string{"nope.yaml"}},
 		{name: "unknown key", args: []string{"validate", "--config",
 			write("unknown.yaml", strings.Replace(string(demo), "lookback_days: 0", "lookback_days: 0\nlookback_weeks: 1", 1))},
-			wantCode: exitConfig, wantErr: []string{"unknown.yaml:10:", "lookback_weeks", "unknown key"}},
+			wantCode: exitConfig, wantErr: []string{"unknown.yaml:6:", "lookback_weeks", "unknown key"}},
 		{name: "unknown format", args: []string{"validate", "--config",
 			write("format.yaml", strings.Replace(string(demo), "format: pagerduty", "format: opsgenie", 1))},
 			wantCode: exitConfig, wantErr: []string{"format", "opsgenie"}},

@@ -6,6 +6,7 @@ package run
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
@@ -178,8 +179,10 @@ func (r *runner) finish(ctx context.Context, err error) {
 	if err != nil {
 		m.Status = StatusFailed
 		m.Error = err.Error()
-		if se, ok := err.(*StepError); ok {
+		var se *StepError
+		if errors.As(err, &se) {
 			m.FailedStep = se.Step
+			m.Error = se.Err.Error()
 		}
 	}
 	if m.RunID == "" {
