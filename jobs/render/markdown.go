@@ -16,7 +16,7 @@ func markdown(p *Pack) []byte {
 		status = "provisional: the verification window is still open"
 	}
 	fmt.Fprintf(&b, "# Renewal evidence: %s, %s\n\n", mdText(p.Account), p.Period)
-	fmt.Fprintf(&b, "Account id `%s`, status %s.\n\n", p.AccountID, status)
+	fmt.Fprintf(&b, "Account id `%s`, status %s.[^provisional]\n\n", p.AccountID, status)
 	writeWork(&b, p)
 	writeValue(&b, p)
 	writeQuality(&b, p)

@@ -63,11 +63,16 @@ func readMetrics(ctx context.Context, db *sql.DB, p period, accountID string) (m
 	return m, true, nil
 }
 
+// zeroIfNull turns a NULL amount into zero, which it already holds.
+func zeroIfNull(n nullDecimal) nullDecimal {
+	n.Valid = true
+	return n
+}
+
 // newPack fills the single-valued fields of a pack. Money that is NULL
 // because the account has no row is shown as zero, except the cost per
 // verified case, which stays n/a without a verified case.
 func newPack(a account, p period, m metrics, prov Provenance) *Pack {
-	zeroIfNull := func(n nullDecimal) nullDecimal { n.Valid = true; return n }
 	name := a.Name
 	if name == "" {
 		name = a.ID

@@ -13,9 +13,9 @@ type settings struct {
 	DataThrough            sql.NullTime
 }
 
-// readSettings reads pack_settings, which must hold exactly one row:
-// without it the views that join it return nothing and every pack would
-// silently be empty.
+// readSettings reads pack_settings, which must contain exactly one row,
+// because without it the views that join it return nothing and every pack
+// would silently be empty.
 func readSettings(ctx context.Context, db *sql.DB) (settings, error) {
 	var count int64
 	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM pack_settings").Scan(&count); err != nil {

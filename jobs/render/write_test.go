@@ -13,6 +13,7 @@ func TestWriteDeterministic(t *testing.T) {
 	second := t.TempDir()
 	p1 := buildPack(t, db, "acme", "2026-Q3")
 	p2 := buildPack(t, db, "acme", "2026-Q3")
+
 	paths, err := Write(first, p1, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -23,6 +24,7 @@ func TestWriteDeterministic(t *testing.T) {
 	if _, err := Write(second, p2, nil); err != nil {
 		t.Fatal(err)
 	}
+
 	for _, name := range []string{"acme.yaml", "acme.json", "acme.md"} {
 		a, err := os.ReadFile(filepath.Join(first, "2026-Q3", name))
 		if err != nil {
@@ -36,6 +38,7 @@ func TestWriteDeterministic(t *testing.T) {
 			t.Errorf("%s differs between two writes of the same pack", name)
 		}
 	}
+
 	leftovers, _ := filepath.Glob(filepath.Join(first, "2026-Q3", ".*"))
 	if len(leftovers) != 0 {
 		t.Errorf("temporary files left: %v", leftovers)
