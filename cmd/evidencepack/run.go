@@ -61,7 +61,11 @@ func window(cmd *cobra.Command, cfg *config.Config, now time.Time) (time.Time, t
 	case (fromText == "") != (toText == ""):
 		return time.Time{}, time.Time{}, usageError{fmt.Errorf("--from and --to go together")}
 	case date != "":
-		fromText, toText = date, date
+		d, err := parseDate("date", date)
+		if err != nil {
+			return time.Time{}, time.Time{}, err
+		}
+		return d.AddDate(0, 0, -cfg.LookbackDays), d, nil
 	case fromText == "":
 		loc, err := time.LoadLocation(cfg.TimeZone)
 		if err != nil {
