@@ -81,7 +81,7 @@ func checkFileName(id string) error {
 	case id == "", id == ".", id == "..":
 		return fmt.Errorf("invalid account id %q for a file name", id)
 	case strings.ContainsAny(id, "/\\\x00:"), strings.Contains(id, ".."):
-		return fmt.Errorf("invalid account id %q for a file name: it contains a path separator, a colon or ..", id)
+		return fmt.Errorf("invalid account id %q for a file name: it contains a path separator, a colon or \"..\"", id)
 	}
 	return nil
 }
