@@ -85,7 +85,7 @@ type costMonth struct {
 	rows    []*costRow
 	covered map[*billingAccount]int64 // effective cost covered by commitments
 	billed  map[*billingAccount]int64
-	perAcct map[*account]int64 // billed or, when covered, effective cost per account
+	perAcct map[*account]int64 // billed cost per account, the base of its credits
 }
 
 // writeCosts writes costs/focus-YYYY-MM.csv for every month but the last
@@ -149,7 +149,7 @@ func (cm *costMonth) add(row *costRow, a *account) {
 		cm.covered[row.Billing] += row.Effective
 	}
 	if a != nil {
-		cm.perAcct[a] += max(row.Billed, row.Effective)
+		cm.perAcct[a] += row.Billed
 	}
 }
 
