@@ -36,7 +36,8 @@ type Manifest struct {
 	Inputs       []InputFile             `json:"inputs"`
 	Sources      map[string]*SourceStats `json:"sources"`
 	Partitions   []PartitionInfo         `json:"partitions_replaced"`
-	Packs        []string                `json:"packs"`
+	Packs        []PackFile              `json:"packs"`
+	RenderInputs *RenderInputs           `json:"render_inputs,omitempty"`
 	Steps        []StepTiming            `json:"steps"`
 	Warehouse    string                  `json:"warehouse"`
 }
@@ -51,10 +52,11 @@ type SourceStats struct {
 
 // PartitionInfo is one replaced partition.
 type PartitionInfo struct {
-	Table string `json:"table"`
-	Date  string `json:"dt"`
-	Rows  int    `json:"rows"`
-	File  string `json:"file,omitempty"`
+	Table  string `json:"table"`
+	Date   string `json:"dt"`
+	Rows   int    `json:"rows"`
+	File   string `json:"file,omitempty"`
+	SHA256 string `json:"sha256,omitempty"`
 }
 
 // StepTiming is the duration of one step of the run.

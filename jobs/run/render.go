@@ -20,6 +20,9 @@ func (r *runner) render(ctx context.Context) error {
 		InputsSHA256: r.manifest.InputsSHA256,
 		ViewsSHA256:  r.manifest.ViewsSHA256,
 	}
+	if err := r.recordRenderInputs(ctx); err != nil {
+		return stepErr("render", ErrOutput, err)
+	}
 	dir := filepath.Join(r.outDir, "packs")
 	for _, period := range Periods(r.cfg.Pack.Period, r.from, r.to) {
 		for _, a := range r.cfg.Accounts {
@@ -34,7 +37,9 @@ func (r *runner) render(ctx context.Context) error {
 			if err != nil {
 				return stepErr("render", ErrOutput, err)
 			}
-			r.manifest.Packs = append(r.manifest.Packs, files...)
+			if err := r.recordPacks(pack, files); err != nil {
+				return stepErr("render", ErrOutput, err)
+			}
 		}
 	}
 	return nil

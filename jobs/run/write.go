@@ -22,11 +22,15 @@ func (r *runner) writeFacts(ctx context.Context) error {
 			if err != nil {
 				return stepErr("write", ErrOutput, err)
 			}
+			sum, err := fileSHA256(file)
+			if err != nil {
+				return stepErr("write", ErrOutput, err)
+			}
 			day := p.Date.Format(time.DateOnly)
 			have[day] = true
 			r.written[table] = append(r.written[table], file)
 			r.manifest.Partitions = append(r.manifest.Partitions,
-				PartitionInfo{Table: table, Date: day, Rows: len(p.Facts), File: file})
+				PartitionInfo{Table: table, Date: day, Rows: len(p.Facts), File: file, SHA256: sum})
 		}
 		if err := r.removeEmptyPartitions(root, table, have); err != nil {
 			return err
