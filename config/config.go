@@ -119,7 +119,21 @@ type Source struct {
 	MaxRejectRatio *float64 `yaml:"max_reject_ratio"`
 	// CSV sets options of the csv format.
 	CSV CSVOptions `yaml:"csv"`
+	// Replace selects the date partitions a run replaces for this source:
+	// ReplaceWindow or ReplaceInputDates. The default is ReplaceInputDates
+	// for costs and ReplaceWindow for the other kinds.
+	Replace string `yaml:"replace"`
 }
+
+// Values of Source.Replace.
+const (
+	// ReplaceWindow replaces the partitions of the run's window only, and
+	// rows dated outside it are counted as outside the window.
+	ReplaceWindow = "window"
+	// ReplaceInputDates also replaces every partition that the source's
+	// rows fall in, for month-to-date exports that restate earlier days.
+	ReplaceInputDates = "input_dates"
+)
 
 // Attribution assigns cost lines to customer accounts. A tag match wins
 // over a sub-account match; lines matching neither are unattributed.

@@ -65,7 +65,17 @@ func (c *Config) applyDefaults() {
 			r := DefaultMaxRejectRatio
 			c.Sources[i].MaxRejectRatio = &r
 		}
+		if c.Sources[i].Replace == "" {
+			c.Sources[i].Replace = defaultReplace(c.Sources[i].Kind)
+		}
 	}
+}
+
+func defaultReplace(kind string) string {
+	if kind == "costs" {
+		return ReplaceInputDates
+	}
+	return ReplaceWindow
 }
 
 func (e *Expansion) applyDefaults() {
@@ -230,6 +240,9 @@ func (s *Source) validate(ck *checker, key string) {
 	}
 	if r := *s.MaxRejectRatio; r < 0 || r > 1 {
 		ck.fail(key+".max_reject_ratio", "must be between 0 and 1, got %v", r)
+	}
+	if s.Replace != ReplaceWindow && s.Replace != ReplaceInputDates {
+		ck.fail(key+".replace", "must be %s or %s, got %q", ReplaceWindow, ReplaceInputDates, s.Replace)
 	}
 	s.validateVocabularies(ck, key)
 }

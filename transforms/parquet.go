@@ -2,7 +2,9 @@ package transforms
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,8 +22,16 @@ import (
 // row group.
 const BatchRows = 64 * 1024
 
-// PartFile is the name of the one Parquet file of each partition.
-const PartFile = "part-00000.parquet"
+// LegacyPartFile is the name of the single Parquet file of a partition in
+// the layout before one file per source. Writing a partition removes it.
+const LegacyPartFile = "part-00000.parquet"
+
+// PartFileName returns the name of a source's Parquet file in a partition:
+// part-<source>.parquet. Each source of a table has its own file, so a run
+// can replace one source's rows of a date and leave the others'.
+func PartFileName(source string) string {
+	return "part-" + source + ".parquet"
+}
 
 // PartitionDir returns the hive-style directory of a table's partition:
 // root/table/dt=YYYY-MM-DD.
@@ -40,12 +50,16 @@ func writerProps() *parquet.WriterProperties {
 	)
 }
 
-// WritePartition writes the facts of one partition of table to
-// root/table/dt=…/part-00000.parquet. The file is written under a
+// WritePartition writes the facts of one source's partition of table to
+// root/table/dt=…/part-<source>.parquet. The file is written under a
 // temporary name, synced and renamed, so readers see the old file or the
-// new one, never a partial one. Other Parquet files in the directory are
-// removed after the rename.
+// new one, never a partial one. The files of other sources are left alone,
+// and a file of the legacy layout is removed after the rename.
 func WritePartition(ctx context.Context, root, table string, p Partition) (string, error) {
+	if p.Source == "" {
+		return "", fmt.Errorf("write %s partition %s: the partition names no source",
+			table, p.Date.Format(time.DateOnly))
+	}
 	schema, err := SchemaOf(table)
 	if err != nil {
 		return "", err
@@ -54,8 +68,9 @@ func WritePartition(ctx context.Context, root, table string, p Partition) (strin
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("create partition directory: %w", err)
 	}
-	final := filepath.Join(dir, PartFile)
-	tmp, err := os.CreateTemp(dir, ".tmp-"+PartFile+"-*")
+	name := PartFileName(p.Source)
+	final := filepath.Join(dir, name)
+	tmp, err := os.CreateTemp(dir, ".tmp-"+name+"-*")
 	if err != nil {
 		return "", fmt.Errorf("create temporary parquet file: %w", err)
 	}
@@ -76,7 +91,7 @@ func WritePartition(ctx context.Context, root, table string, p Partition) (strin
 	if err := publish(tmp.Name(), final); err != nil {
 		return "", err
 	}
-	return final, removeOthers(dir, PartFile)
+	return final, removeFile(filepath.Join(dir, LegacyPartFile))
 }
 
 func writeBatches(ctx context.Context, fw *pqarrow.FileWriter, schema *arrow.Schema, facts []Fact) error {
@@ -137,31 +152,63 @@ func SyncDir(dir string) error {
 	return nil
 }
 
-// removeOthers deletes the Parquet files of dir other than keep, left by
-// an earlier layout or an interrupted run.
-func removeOthers(dir, keep string) error {
+// RemoveOtherFiles deletes the Parquet files of a table's partition whose
+// names are not in keep, and the partition directory once it is empty. It
+// returns the names it removed. A run calls it for the dates it replaces
+// for every source, so files of sources that no longer have rows go.
+func RemoveOtherFiles(root, table string, dt time.Time, keep map[string]bool) ([]string, error) {
+	dir := PartitionDir(root, table, dt)
 	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return fmt.Errorf("list %s: %w", dir, err)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
 	}
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", dir, err)
+	}
+	var removed []string
 	for _, e := range entries {
 		name := e.Name()
-		if name == keep || !strings.HasSuffix(name, ".parquet") {
+		if keep[name] || !strings.HasSuffix(name, ".parquet") {
 			continue
 		}
-		if err := os.Remove(filepath.Join(dir, name)); err != nil {
-			return fmt.Errorf("remove stale file: %w", err)
+		if err := removeFile(filepath.Join(dir, name)); err != nil {
+			return removed, err
 		}
+		removed = append(removed, name)
+	}
+	return removed, removeEmptyDir(dir)
+}
+
+// RemoveSourceFile deletes one source's file of a table's partition, and
+// the partition directory once it is empty. It reports whether a file was
+// there.
+func RemoveSourceFile(root, table string, dt time.Time, source string) (bool, error) {
+	dir := PartitionDir(root, table, dt)
+	path := filepath.Join(dir, PartFileName(source))
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err := removeFile(path); err != nil {
+		return false, err
+	}
+	return true, removeEmptyDir(dir)
+}
+
+func removeFile(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove stale file: %w", err)
 	}
 	return nil
 }
 
-// RemovePartition deletes the partition directory of table for dt, used
-// when a re-run finds no rows for a date that had some before.
-func RemovePartition(root, table string, dt time.Time) error {
-	dir := PartitionDir(root, table, dt)
-	if err := os.RemoveAll(dir); err != nil {
-		return fmt.Errorf("remove partition %s: %w", dir, err)
+// removeEmptyDir removes dir when it holds no entries at all.
+func removeEmptyDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) > 0 {
+		return nil
+	}
+	if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove empty partition %s: %w", dir, err)
 	}
 	return nil
 }

@@ -52,7 +52,7 @@ func TestParquetReadBackTwoReaders(t *testing.T) {
 	if err != nil {
 		t.Fatalf("WritePartition: %v", err)
 	}
-	if want := filepath.Join(root, "cost_lines", "dt=2026-07-04", PartFile); file != want {
+	if want := filepath.Join(root, "cost_lines", "dt=2026-07-04", PartFileName("bill")); file != want {
 		t.Errorf("file = %s, want %s", file, want)
 	}
 	want := []string{

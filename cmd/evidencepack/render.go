@@ -24,6 +24,7 @@ name the latest successful run as their provenance.`,
 	addConfigFlag(cmd)
 	cmd.Flags().StringSlice("period", nil, "period to render: 2026-Q3 or 2026-07 (repeatable, required)")
 	cmd.Flags().StringSlice("account", nil, "account id to render (repeatable; default: every account)")
+	addWaitFlag(cmd)
 	_ = cmd.MarkFlagRequired("period")
 	return cmd
 }
@@ -40,7 +41,9 @@ func runRender(cmd *cobra.Command, _ []string) error {
 		}
 	}
 	accounts, _ := cmd.Flags().GetStringSlice("account")
-	files, err := run.Render(cmd.Context(), cfg, run.RenderOptions{Periods: periods, Accounts: accounts})
+	wait, _ := cmd.Flags().GetDuration("wait")
+	files, err := run.Render(cmd.Context(), cfg, run.RenderOptions{Periods: periods, Accounts: accounts,
+		LockWait: wait})
 	for _, f := range files {
 		fmt.Fprintln(cmd.OutOrStdout(), f)
 	}

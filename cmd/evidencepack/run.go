@@ -28,7 +28,14 @@ With no date it processes yesterday in the config's time zone.`,
 	cmd.Flags().String("date", "", "logical date to process, YYYY-MM-DD (default: yesterday)")
 	cmd.Flags().String("from", "", "first logical date of a backfill, YYYY-MM-DD")
 	cmd.Flags().String("to", "", "last logical date of a backfill, YYYY-MM-DD, inclusive")
+	addWaitFlag(cmd)
 	return cmd
+}
+
+// addWaitFlag adds --wait, the time to wait for another run's lock.
+func addWaitFlag(cmd *cobra.Command) {
+	cmd.Flags().Duration("wait", 0,
+		"how long to wait for another run holding the lock on the output directory, such as 10m (default: fail at once)")
 }
 
 func runRun(cmd *cobra.Command, _ []string) error {
@@ -44,7 +51,9 @@ func runRun(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := run.Run(cmd.Context(), cfg, run.Options{From: from, To: to, ConfigBytes: raw, Logger: log})
+	wait, _ := cmd.Flags().GetDuration("wait")
+	m, err := run.Run(cmd.Context(), cfg, run.Options{From: from, To: to, ConfigBytes: raw, Logger: log,
+		LockWait: wait})
 	printSummary(cmd.OutOrStdout(), cfg, m)
 	return err
 }

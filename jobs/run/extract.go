@@ -57,6 +57,9 @@ func (r *runner) extractSource(ctx context.Context, src config.Source) error {
 		return stepErr("extract", ErrOutput, err)
 	}
 	defer q.Abort()
+	if src.Replace == config.ReplaceInputDates {
+		r.collector(table).KeepAllDates(src.Name)
+	}
 	sink := &sourceSink{table: table, collector: r.collector(table), quarantine: q}
 	for _, file := range files {
 		if err := r.readFile(ctx, src, reader, file, sink, log); err != nil {

@@ -69,19 +69,21 @@ func toStatements(in []evsql.Statement) []warehouse.Statement {
 	return out
 }
 
-// load replaces the window's partitions of every fact table, the accounts
-// and the pack settings in one transaction, then creates the views.
+// load replaces, in one transaction, the window's partitions of every fact
+// table, the partitions outside the window that sources with replace:
+// input_dates cover, the accounts, the pack settings and the views.
 func (r *runner) load(ctx context.Context) error {
 	if err := r.openWarehouse(ctx); err != nil {
 		return err
 	}
+	var window []time.Time
+	for d := r.from; !d.After(r.to); d = d.AddDate(0, 0, 1) {
+		window = append(window, d)
+	}
 	var loads []warehouse.TableLoad
 	for _, table := range transforms.Tables {
-		loads = append(loads, warehouse.TableLoad{Table: table, From: r.from, To: r.to, Files: r.written[table]})
-	}
-	extra := append(accountStatements(r.cfg), r.packSettings()...)
-	if err := r.wh.Replace(ctx, loads, extra); err != nil {
-		return stepErr("load", ErrWarehouse, err)
+		loads = append(loads, warehouse.TableLoad{Table: table, Dates: window,
+			SourceDates: r.sourceDates[table], Files: r.written[table]})
 	}
 	views, err := evsql.Views(evsql.DuckDB())
 	if err != nil {
@@ -90,9 +92,12 @@ func (r *runner) load(ctx context.Context) error {
 	if r.manifest.ViewsSHA256, err = evsql.ViewsSHA256(evsql.DuckDB()); err != nil {
 		return stepErr("load", ErrWarehouse, err)
 	}
-	if err := r.wh.Exec(ctx, toStatements(views)); err != nil {
+	extra := append(accountStatements(r.cfg), r.packSettings()...)
+	extra = append(extra, toStatements(views)...)
+	if err := r.wh.Replace(ctx, loads, extra); err != nil {
 		return stepErr("load", ErrWarehouse, err)
 	}
+	r.log.Debug("load committed", "tables", len(loads))
 	return nil
 }
 

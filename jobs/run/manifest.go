@@ -50,10 +50,13 @@ type SourceStats struct {
 	QuarantineFile string `json:"quarantine_file,omitempty"`
 }
 
-// PartitionInfo is one replaced partition.
+// PartitionInfo is one partition file: the rows one source wrote for a
+// table and date. Among the replaced partitions, Rows 0 with no File is a
+// file removed because its source has no rows left for that date.
 type PartitionInfo struct {
 	Table  string `json:"table"`
 	Date   string `json:"dt"`
+	Source string `json:"source,omitempty"`
 	Rows   int    `json:"rows"`
 	File   string `json:"file,omitempty"`
 	SHA256 string `json:"sha256,omitempty"`

@@ -78,12 +78,20 @@ func Periods(grain string, from, to time.Time) []string {
 type RenderOptions struct {
 	Periods  []string // period labels such as 2026-Q3 or 2026-07
 	Accounts []string // account ids; empty means every account of the config
+	// LockWait is how long to wait for a run to release the lock on the
+	// output directory; 0 fails at once.
+	LockWait time.Duration
 }
 
-// Render rewrites packs from what the warehouse holds, without extracting
-// anything. The packs name the latest successful run as their provenance.
+// Render takes the lock on the output directory and rewrites packs from
+// what the warehouse holds, without extracting anything. The packs name the latest successful run as their provenance.
 func Render(ctx context.Context, cfg *config.Config, opts RenderOptions) ([]string, error) {
 	r := newRunner(cfg, Options{})
+	lock, err := r.lock(ctx, opts.LockWait)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.release()
 	if err := r.openWarehouse(ctx); err != nil {
 		return nil, err
 	}

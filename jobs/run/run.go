@@ -29,6 +29,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// LockWait is how long to wait for another run to release the lock on
+	// the output directory; 0 fails at once.
+	LockWait time.Duration
 }
 
 type runner struct {
@@ -40,16 +43,48 @@ type runner struct {
 	manifest   *Manifest
 	collectors map[string]*transforms.Collector
 	written    map[string][]string
-	wh         *warehouse.DuckDB
+	// sourceDates maps table and source to the dates outside the window
+	// that the source replaces (replace: input_dates).
+	sourceDates map[string]map[string][]time.Time
+	wh          *warehouse.DuckDB
 }
 
-// Run executes the run and returns its manifest. The manifest is returned,
-// with the failed step and error, also when the run fails.
+// Run takes the lock on the output directory, executes the run and returns
+// its manifest. The manifest is returned, with the failed step and error,
+// also when the run fails, except when the lock could not be taken: then
+// nothing was written and the manifest is nil.
 func Run(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, error) {
 	r := newRunner(cfg, opts)
-	err := r.execute(ctx)
+	lock, err := r.lock(ctx, opts.LockWait)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.release()
+	err = r.execute(ctx)
 	r.finish(ctx, err)
 	return r.manifest, err
+}
+
+// lock takes the lock on the output directory, classifying its failure.
+func (r *runner) lock(ctx context.Context, wait time.Duration) (*runLock, error) {
+	l, err := acquireLock(ctx, r.outDir, wait, r.now)
+	switch {
+	case err == nil:
+		r.log.Debug("lock acquired", "path", l.file.Name())
+		return l, nil
+	case errors.Is(err, ErrLocked) || ctx.Err() != nil:
+		return nil, &StepError{Step: "lock", Err: err}
+	default:
+		return nil, stepErr("lock", ErrOutput, err)
+	}
+}
+
+// sweep removes the temporary files of an earlier run that was killed.
+func (r *runner) sweep(ctx context.Context) error {
+	if err := sweepTempFiles(ctx, r.outDir, r.log); err != nil {
+		return stepErr("sweep", ErrOutput, err)
+	}
+	return nil
 }
 
 func newRunner(cfg *config.Config, opts Options) *runner {
@@ -65,9 +100,10 @@ func newRunner(cfg *config.Config, opts Options) *runner {
 	r := &runner{
 		cfg: cfg, log: log, now: now,
 		from: dateOnly(opts.From), to: dateOnly(opts.To),
-		outDir:     cfg.Resolve(cfg.OutputDir),
-		collectors: map[string]*transforms.Collector{},
-		written:    map[string][]string{},
+		outDir:      cfg.Resolve(cfg.OutputDir),
+		collectors:  map[string]*transforms.Collector{},
+		written:     map[string][]string{},
+		sourceDates: map[string]map[string][]time.Time{},
 	}
 	r.manifest = &Manifest{
 		Status: StatusRunning, StartedAt: now().UTC(),
@@ -106,6 +142,7 @@ func (r *runner) execute(ctx context.Context) error {
 		name string
 		fn   func(context.Context) error
 	}{
+		{"sweep", r.sweep},
 		{"extract", r.extractAll},
 		{"check", r.checkBudgets},
 		{"write", r.writeFacts},
@@ -170,10 +207,14 @@ func (r *runner) finish(ctx context.Context, err error) {
 		}
 	}
 	sort.Slice(m.Partitions, func(i, j int) bool {
-		if m.Partitions[i].Table != m.Partitions[j].Table {
-			return m.Partitions[i].Table < m.Partitions[j].Table
+		a, b := m.Partitions[i], m.Partitions[j]
+		if a.Table != b.Table {
+			return a.Table < b.Table
 		}
-		return m.Partitions[i].Date < m.Partitions[j].Date
+		if a.Date != b.Date {
+			return a.Date < b.Date
+		}
+		return a.Source < b.Source
 	})
 	m.Status = StatusSucceeded
 	if err != nil {

@@ -2,61 +2,137 @@ package run
 
 import (
 	"context"
-	"fmt"
-	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
+	"evidencepack/config"
 	"evidencepack/transforms"
 )
 
-// writeFacts writes one Parquet file per table and date of the window and
-// removes the partitions of window dates that no longer have rows, so the
-// Parquet facts match what the warehouse will hold.
+// writeFacts writes one Parquet file per table, date and source. For the
+// dates of the window it then removes the files of every source that has
+// no rows there any more. For the dates outside the window that a source
+// with replace: input_dates covers, it removes only that source's stale
+// file. The Parquet facts thus match what the warehouse will hold.
 func (r *runner) writeFacts(ctx context.Context) error {
 	root := r.factsDir()
 	for _, table := range transforms.Tables {
-		parts := r.collector(table).Partitions()
-		have := map[string]bool{}
-		for _, p := range parts {
-			file, err := transforms.WritePartition(ctx, root, table, p)
-			if err != nil {
-				return stepErr("write", ErrOutput, err)
-			}
-			sum, err := fileSHA256(file)
-			if err != nil {
-				return stepErr("write", ErrOutput, err)
-			}
-			day := p.Date.Format(time.DateOnly)
-			have[day] = true
-			r.written[table] = append(r.written[table], file)
-			r.manifest.Partitions = append(r.manifest.Partitions,
-				PartitionInfo{Table: table, Date: day, Rows: len(p.Facts), File: file, SHA256: sum})
+		written, err := r.writeTable(ctx, root, table)
+		if err != nil {
+			return err
 		}
-		if err := r.removeEmptyPartitions(root, table, have); err != nil {
+		if err := r.pruneWindow(ctx, root, table, written); err != nil {
+			return err
+		}
+		if err := r.pruneSourceDates(ctx, root, table, written); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (r *runner) removeEmptyPartitions(root, table string, have map[string]bool) error {
+// writtenFiles maps a partition date to the file names written there.
+type writtenFiles map[time.Time]map[string]bool
+
+func (r *runner) writeTable(ctx context.Context, root, table string) (writtenFiles, error) {
+	written := writtenFiles{}
+	for _, p := range r.collector(table).Partitions() {
+		file, err := transforms.WritePartition(ctx, root, table, p)
+		if err != nil {
+			return nil, stepErr("write", ErrOutput, err)
+		}
+		sum, err := fileSHA256(file)
+		if err != nil {
+			return nil, stepErr("write", ErrOutput, err)
+		}
+		if written[p.Date] == nil {
+			written[p.Date] = map[string]bool{}
+		}
+		written[p.Date][filepath.Base(file)] = true
+		r.written[table] = append(r.written[table], file)
+		r.manifest.Partitions = append(r.manifest.Partitions, PartitionInfo{Table: table,
+			Date: p.Date.Format(time.DateOnly), Source: p.Source, Rows: len(p.Facts), File: file, SHA256: sum})
+		r.log.Debug("partition written", "table", table, "dt", p.Date.Format(time.DateOnly),
+			"source", p.Source, "rows", len(p.Facts))
+	}
+	return written, nil
+}
+
+// pruneWindow removes, in each date of the window, the files that this run
+// did not write.
+func (r *runner) pruneWindow(ctx context.Context, root, table string, written writtenFiles) error {
 	for d := r.from; !d.After(r.to); d = d.AddDate(0, 0, 1) {
-		day := d.Format(time.DateOnly)
-		if have[day] {
-			continue
+		if err := ctx.Err(); err != nil {
+			return &StepError{Step: "write", Err: err}
 		}
-		if _, err := os.Stat(transforms.PartitionDir(root, table, d)); err != nil {
-			continue
-		}
-		if err := transforms.RemovePartition(root, table, d); err != nil {
+		removed, err := transforms.RemoveOtherFiles(root, table, d, written[d])
+		if err != nil {
 			return stepErr("write", ErrOutput, err)
 		}
-		r.manifest.Partitions = append(r.manifest.Partitions,
-			PartitionInfo{Table: table, Date: day, Rows: 0})
+		for _, name := range removed {
+			r.addRemoved(table, d, sourceOfFile(name))
+		}
 	}
 	return nil
 }
 
+// pruneSourceDates records, for each source of table that replaces its
+// input dates, the dates outside the window it covers, and removes the
+// source's file from those dates where it has no rows left after
+// duplicates were removed.
+func (r *runner) pruneSourceDates(ctx context.Context, root, table string, written writtenFiles) error {
+	for _, src := range r.cfg.Sources {
+		if r.manifest.Sources[src.Name] == nil || r.manifest.Sources[src.Name].Table != table ||
+			src.Replace != config.ReplaceInputDates {
+			continue
+		}
+		for _, d := range r.collector(table).DatesOf(src.Name) {
+			if !d.Before(r.from) && !d.After(r.to) {
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				return &StepError{Step: "write", Err: err}
+			}
+			r.addSourceDate(table, src.Name, d)
+			if written[d][transforms.PartFileName(src.Name)] {
+				continue
+			}
+			removed, err := transforms.RemoveSourceFile(root, table, d, src.Name)
+			if err != nil {
+				return stepErr("write", ErrOutput, err)
+			}
+			if removed {
+				r.addRemoved(table, d, src.Name)
+			}
+		}
+	}
+	return nil
+}
+
+func (r *runner) addSourceDate(table, source string, d time.Time) {
+	if r.sourceDates[table] == nil {
+		r.sourceDates[table] = map[string][]time.Time{}
+	}
+	r.sourceDates[table][source] = append(r.sourceDates[table][source], d)
+}
+
+// addRemoved records a partition file that was removed because its source
+// has no rows left for that date.
+func (r *runner) addRemoved(table string, d time.Time, source string) {
+	r.manifest.Partitions = append(r.manifest.Partitions, PartitionInfo{
+		Table: table, Date: d.Format(time.DateOnly), Source: source})
+}
+
+// sourceOfFile returns the source named by a part-<source>.parquet file
+// name, or "" for the legacy file that held every source.
+func sourceOfFile(name string) string {
+	if name == transforms.LegacyPartFile {
+		return ""
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(name, "part-"), ".parquet")
+}
+
 func (r *runner) factsDir() string {
-	return fmt.Sprintf("%s/facts", r.outDir)
+	return filepath.Join(r.outDir, "facts")
 }

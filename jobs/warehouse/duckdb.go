@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -60,12 +61,15 @@ type Statement struct {
 	Args []any
 }
 
-// TableLoad replaces the rows of one table dated From..To with the rows of
-// the Parquet files.
+// TableLoad replaces partitions of one table with the rows of Parquet
+// files. Rows of every source dated in Dates are deleted, rows of a source
+// dated in SourceDates[source] are deleted, and then the rows of Files are
+// inserted.
 type TableLoad struct {
-	Table    string
-	From, To time.Time // inclusive dates
-	Files    []string
+	Table       string
+	Dates       []time.Time
+	SourceDates map[string][]time.Time
+	Files       []string
 }
 
 // Replace applies every load and the extra statements in one transaction,
@@ -93,10 +97,18 @@ func (w *DuckDB) Replace(ctx context.Context, loads []TableLoad, extra []Stateme
 }
 
 func replaceTable(ctx context.Context, tx *sql.Tx, l TableLoad) error {
-	del := fmt.Sprintf("DELETE FROM %s WHERE dt BETWEEN ? AND ?", quoteIdent(l.Table))
-	from, to := l.From.Format(time.DateOnly), l.To.Format(time.DateOnly)
-	if _, err := tx.ExecContext(ctx, del, from, to); err != nil {
-		return fmt.Errorf("delete %s partitions %s..%s: %w", l.Table, from, to, err)
+	if err := deleteDates(ctx, tx, l.Table, "", l.Dates); err != nil {
+		return err
+	}
+	sources := make([]string, 0, len(l.SourceDates))
+	for source := range l.SourceDates {
+		sources = append(sources, source)
+	}
+	sort.Strings(sources)
+	for _, source := range sources {
+		if err := deleteDates(ctx, tx, l.Table, source, l.SourceDates[source]); err != nil {
+			return err
+		}
 	}
 	if len(l.Files) == 0 {
 		return nil
@@ -109,6 +121,30 @@ func replaceTable(ctx context.Context, tx *sql.Tx, l TableLoad) error {
 		quoteIdent(l.Table), strings.Join(quoted, ", "))
 	if _, err := tx.ExecContext(ctx, ins); err != nil {
 		return fmt.Errorf("load %s from %d parquet files: %w", l.Table, len(l.Files), err)
+	}
+	return nil
+}
+
+// deleteDates deletes the rows of table dated in dates, only those of
+// source when source is not empty.
+func deleteDates(ctx context.Context, tx *sql.Tx, table, source string, dates []time.Time) error {
+	if len(dates) == 0 {
+		return nil
+	}
+	args := make([]any, 0, len(dates)+1)
+	marks := make([]string, len(dates))
+	for i, d := range dates {
+		marks[i] = "CAST(? AS DATE)"
+		args = append(args, d.Format(time.DateOnly))
+	}
+	query := fmt.Sprintf("DELETE FROM %s WHERE dt IN (%s)", quoteIdent(table), strings.Join(marks, ", "))
+	if source != "" {
+		query += " AND source = ?"
+		args = append(args, source)
+	}
+	if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+		return fmt.Errorf("delete %d partitions of %s (source %q) from %s to %s: %w", len(dates), table,
+			source, dates[0].Format(time.DateOnly), dates[len(dates)-1].Format(time.DateOnly), err)
 	}
 	return nil
 }

@@ -1,0 +1,146 @@
+package run
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// LockFile is the name of the lock file in the output directory. Run and
+// Render hold an exclusive flock on it, so two runs against one output
+// directory never interleave.
+const LockFile = ".evidencepack.lock"
+
+// lockPollInterval is how often a run waiting for the lock tries again.
+const lockPollInterval = 200 * time.Millisecond
+
+// ErrLocked marks a run that did not start because another process holds
+// the lock. It wraps ErrWarehouse, so the command exits with the
+// warehouse error code.
+var ErrLocked = fmt.Errorf("%w: lock held by another run", ErrWarehouse)
+
+// LockedError names the lock file and the process that holds it.
+type LockedError struct {
+	Path   string
+	Holder string // the holder's lock file text: pid, host, start time, command
+	Waited time.Duration
+}
+
+// Error returns the message naming the lock holder.
+func (e *LockedError) Error() string {
+	msg := fmt.Sprintf("another run holds the lock on %s: %s", e.Path, e.Holder)
+	if e.Waited > 0 {
+		msg += fmt.Sprintf(" (waited %s)", e.Waited)
+	}
+	return msg
+}
+
+// Is reports ErrLocked and ErrWarehouse as the error's classes.
+func (e *LockedError) Is(target error) bool {
+	return target == ErrLocked || target == ErrWarehouse
+}
+
+// runLock is a held lock on the lock file.
+type runLock struct {
+	file *os.File
+}
+
+// acquireLock takes the exclusive lock on dir/LockFile and writes the
+// holder's pid, host, start time and command into the file. With wait 0 it
+// fails at once when another process holds the lock; otherwise it retries
+// until wait has passed or ctx is done. The kernel releases the lock when
+// the process exits, also on SIGKILL, so a crashed run leaves no stale lock.
+func acquireLock(ctx context.Context, dir string, wait time.Duration, now func() time.Time) (*runLock, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create output directory %s: %w", dir, err)
+	}
+	path := filepath.Join(dir, LockFile)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("open lock file %s: %w", path, err)
+	}
+	start := now()
+	for {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, unix.EWOULDBLOCK) {
+			f.Close()
+			return nil, fmt.Errorf("lock %s: %w", path, err)
+		}
+		waited := now().Sub(start)
+		if waited >= wait {
+			f.Close()
+			return nil, &LockedError{Path: path, Holder: readHolder(path), Waited: waited}
+		}
+		if err := sleepContext(ctx, min(lockPollInterval, wait-waited)); err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
+	l := &runLock{file: f}
+	if err := l.writeHolder(now()); err != nil {
+		l.release()
+		return nil, err
+	}
+	return l, nil
+}
+
+// writeHolder replaces the lock file's text with this process's details.
+func (l *runLock) writeHolder(start time.Time) error {
+	host, err := os.Hostname()
+	if err != nil {
+		host = "unknown"
+	}
+	text := fmt.Sprintf("pid %d on host %s since %s (%s)\n", os.Getpid(), host,
+		start.UTC().Format(time.RFC3339), strings.Join(os.Args, " "))
+	if err := l.file.Truncate(0); err != nil {
+		return fmt.Errorf("write lock holder to %s: %w", l.file.Name(), err)
+	}
+	if _, err := l.file.WriteAt([]byte(text), 0); err != nil {
+		return fmt.Errorf("write lock holder to %s: %w", l.file.Name(), err)
+	}
+	return nil
+}
+
+// release empties the lock file and unlocks it.
+func (l *runLock) release() {
+	if l == nil || l.file == nil {
+		return
+	}
+	_ = l.file.Truncate(0)
+	_ = unix.Flock(int(l.file.Fd()), unix.LOCK_UN)
+	_ = l.file.Close()
+	l.file = nil
+}
+
+// readHolder returns the lock file's text, which the holder wrote after
+// taking the lock. A holder that has only just taken it may not have
+// written it yet.
+func readHolder(path string) string {
+	data, err := os.ReadFile(path)
+	text := string(bytes.TrimSpace(data))
+	if err != nil || text == "" {
+		return "holder unknown (the lock file names no process yet)"
+	}
+	return text
+}
+
+func sleepContext(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
