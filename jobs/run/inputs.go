@@ -23,6 +23,13 @@ type InputFile struct {
 	SHA256 string `json:"sha256"`
 }
 
+// ResolveInputs returns the input files of a source for the dates
+// from..to, selected as a run selects them. Reconciliation uses it to
+// re-read exactly the files a run reads.
+func ResolveInputs(cfg *config.Config, src config.Source, from, to time.Time) ([]string, error) {
+	return resolveInputs(cfg, src, from, to)
+}
+
 // resolveInputs expands a source's path patterns for the window. A pattern
 // with {date} is expanded once per date of the window; every pattern must
 // match at least one file, so a missing export is an error, not an empty
