@@ -31,6 +31,7 @@ func Build(ctx context.Context, db *sql.DB, accountID, periodLabel string, prov 
 		m.Provisional = settings.provisional(per)
 	}
 	p := newPack(acct, per, m, prov)
+	p.FinalAfter = settings.finalAfter(per)
 	for _, read := range sectionReaders {
 		if err := read(ctx, db, per, p, acct.Currency); err != nil {
 			return nil, err
@@ -47,6 +48,9 @@ var sectionReaders = []func(context.Context, *sql.DB, period, *Pack, string) err
 	readOtherCurrencies,
 	readCandidates,
 	readDataQualityNotes,
+	readWorkflowQuality,
+	readIncidentLog,
+	readCostLines,
 }
 
 // Accounts returns the ids of the accounts table, sorted.

@@ -54,12 +54,21 @@ func writeValue(b *bytes.Buffer, p *Pack) {
 func writeQuality(b *bytes.Buffer, p *Pack) {
 	q := p.Quality
 	b.WriteString("## Quality\n\n")
+	if q.ReviewedCases == 0 {
+		b.WriteString(noReviewLabels + "\n\n")
+		return
+	}
 	fmt.Fprintf(b, "- Review accuracy: %s over %d reviewed cases[^review_accuracy]\n\n", q.ReviewAccuracy, q.ReviewedCases)
 	rows := make([][]string, len(q.TopFailureCategories))
 	for i, c := range q.TopFailureCategories {
 		rows[i] = []string{mdText(c.Category), fmt.Sprint(c.Cases)}
 	}
 	writeTable(b, []string{"Top failure category", "Cases"}, rows)
+	rows = make([][]string, len(q.ByWorkflow))
+	for i, w := range q.ByWorkflow {
+		rows[i] = []string{mdText(w.Workflow), fmt.Sprint(w.ReviewedCases), w.ReviewAccuracy}
+	}
+	writeTable(b, []string{"Workflow", "Reviewed cases", "Review accuracy"}, rows)
 }
 
 func writeAdoption(b *bytes.Buffer, p *Pack) {
@@ -75,6 +84,11 @@ func writeAdoption(b *bytes.Buffer, p *Pack) {
 func writeCost(b *bytes.Buffer, p *Pack) {
 	c := p.Cost
 	fmt.Fprintf(b, "## Cost (%s)\n\n", c.Currency)
+	if c.Lines == 0 {
+		b.WriteString(noCostLinesText(c) + "\n\n")
+		writeOtherCurrencies(b, c)
+		return
+	}
 	fmt.Fprintf(b, "- Total cost: %s[^cost_total]\n", c.Total)
 	fmt.Fprintf(b, "- Billed total: %s[^billed_total]\n", c.BilledTotal)
 	fmt.Fprintf(b, "- Credits: %s[^credits]\n", c.Credits)
@@ -89,19 +103,28 @@ func writeCost(b *bytes.Buffer, p *Pack) {
 		rows[i] = []string{t.Month, t.Total, t.EstimatedCostAvoided}
 	}
 	writeTable(b, []string{"Month", "Total cost", "Cost avoided"}, rows)
-	if len(c.OtherCurrencies) > 0 {
-		rows = make([][]string, len(c.OtherCurrencies))
-		for i, o := range c.OtherCurrencies {
-			rows[i] = []string{mdText(o.Currency), o.Total, o.BilledTotal}
-		}
-		writeTable(b, []string{"Other currency", "Total cost", "Billed"}, rows)
+	writeOtherCurrencies(b, c)
+}
+
+func writeOtherCurrencies(b *bytes.Buffer, c Cost) {
+	if len(c.OtherCurrencies) == 0 {
+		return
 	}
+	rows := make([][]string, len(c.OtherCurrencies))
+	for i, o := range c.OtherCurrencies {
+		rows[i] = []string{mdText(o.Currency), o.Total, o.BilledTotal}
+	}
+	writeTable(b, []string{"Other currency", "Total cost", "Billed"}, rows)
 }
 
 func writeTrust(b *bytes.Buffer, p *Pack) {
 	t := p.Trust
 	s := t.BySeverity
 	b.WriteString("## Trust\n\n")
+	if t.Incidents == 0 {
+		fmt.Fprintf(b, "%s\n\n- Audit exports completed: %d[^audit_exports_completed]\n\n", noIncidents, t.AuditExportsCompleted)
+		return
+	}
 	fmt.Fprintf(b, "- Incidents opened: %d (sev1 %d, sev2 %d, sev3 %d, sev4 %d, other %d)\n",
 		t.Incidents, s.Sev1, s.Sev2, s.Sev3, s.Sev4, s.Other)
 	fmt.Fprintf(b, "- Median resolution time: %s[^median_resolution_time]\n", t.MedianResolutionTime)

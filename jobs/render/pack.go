@@ -6,10 +6,14 @@ package render
 // integers; money, percentages and durations are display text in the
 // account currency, computed from the exact view values.
 type Pack struct {
-	Account              string      `yaml:"account" json:"account"`
-	AccountID            string      `yaml:"account_id" json:"account_id"`
-	Period               string      `yaml:"period" json:"period"`
-	Provisional          bool        `yaml:"provisional" json:"provisional"`
+	Account     string `yaml:"account" json:"account"`
+	AccountID   string `yaml:"account_id" json:"account_id"`
+	Period      string `yaml:"period" json:"period"`
+	Provisional bool   `yaml:"provisional" json:"provisional"`
+	// FinalAfter is the date (YYYY-MM-DD, UTC) on which the figures become
+	// final: the period end plus verification_window_days. A run whose
+	// data reaches that date renders the pack as not provisional.
+	FinalAfter           string      `yaml:"final_after" json:"final_after"`
 	WorkPerformed        Work        `yaml:"work_performed" json:"work_performed"`
 	Value                Value       `yaml:"value" json:"value"`
 	Quality              Quality     `yaml:"quality" json:"quality"`
@@ -62,6 +66,14 @@ type Quality struct {
 	ReviewAccuracy       string            `yaml:"review_accuracy" json:"review_accuracy"`
 	ReviewedCases        int64             `yaml:"reviewed_cases" json:"reviewed_cases"`
 	TopFailureCategories []FailureCategory `yaml:"top_failure_categories" json:"top_failure_categories"`
+	ByWorkflow           []WorkflowQuality `yaml:"by_workflow" json:"by_workflow"`
+}
+
+// WorkflowQuality is the review result of one workflow with reviewed cases.
+type WorkflowQuality struct {
+	Workflow       string `yaml:"workflow" json:"workflow"`
+	ReviewedCases  int64  `yaml:"reviewed_cases" json:"reviewed_cases"`
+	ReviewAccuracy string `yaml:"review_accuracy" json:"review_accuracy"`
 }
 
 // FailureCategory is a failure category and the reviewed cases whose
@@ -86,7 +98,9 @@ type AdoptionPoint struct {
 // Cost is the cost of the period in the account currency. Cost lines in
 // other currencies are listed apart in OtherCurrencies and never converted.
 type Cost struct {
-	Currency            string         `yaml:"currency" json:"currency"`
+	Currency string `yaml:"currency" json:"currency"`
+	// Lines counts the cost lines of the period in the account currency.
+	Lines               int64          `yaml:"lines" json:"lines"`
 	Total               string         `yaml:"total" json:"total"`
 	BilledTotal         string         `yaml:"billed_total" json:"billed_total"`
 	CostPerVerifiedCase string         `yaml:"cost_per_verified_case" json:"cost_per_verified_case"`
@@ -124,6 +138,20 @@ type Trust struct {
 	MedianResolutionTime  string     `yaml:"median_resolution_time" json:"median_resolution_time"`
 	Unresolved            int64      `yaml:"unresolved" json:"unresolved"`
 	AuditExportsCompleted int64      `yaml:"audit_exports_completed" json:"audit_exports_completed"`
+	Log                   []Incident `yaml:"log" json:"log"`
+}
+
+// Incident is one incident opened in the period. Times are UTC in RFC 3339;
+// ResolvedAt is empty and ResolutionTime "open" while it is unresolved.
+type Incident struct {
+	IncidentID     string `yaml:"incident_id" json:"incident_id"`
+	Severity       string `yaml:"severity" json:"severity"`
+	OpenedAt       string `yaml:"opened_at" json:"opened_at"`
+	ResolvedAt     string `yaml:"resolved_at" json:"resolved_at"`
+	ResolutionTime string `yaml:"resolution_time" json:"resolution_time"`
+	Status         string `yaml:"status" json:"status"`
+	Service        string `yaml:"service" json:"service"`
+	Workflow       string `yaml:"workflow" json:"workflow"`
 }
 
 // BySeverity counts incidents per severity. Other counts incidents with no
