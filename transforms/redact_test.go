@@ -1,0 +1,129 @@
+package transforms
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func redactAll(t *testing.T, r *Redactor, in string) (string, map[string]int) {
+	t.Helper()
+	counts := map[string]int{}
+	out := r.Redact(in, func(p string) { counts[p]++ })
+	return out, counts
+}
+
+func TestRedactReplacesPersonalData(t *testing.T) {
+	r := NewRedactor(nil)
+	cases := []struct {
+		name, in, want string
+	}{
+		{"email", "mail jane.doe+x@example.co.uk now", "mail [email] now"},
+		{"us phone dashes", "call 555-123-4567 today", "call [phone] today"},
+		{"us phone parens", "call (555) 123-4567.", "call [phone]."},
+		{"us phone dots", "call 555.123.4567", "call [phone]"},
+		{"us phone country", "call 1-800-555-0199", "call [phone]"},
+		{"intl phone", "ring +44 20 7946 0958 please", "ring [phone] please"},
+		{"intl phone compact", "ring +14155552671", "ring [phone]"},
+		{"intl phone parens", "ring +1 (415) 555-2671", "ring [phone]"},
+		{"card spaces", "card 4111 1111 1111 1111 used", "card [card] used"},
+		{"card dashes", "card 5500-0000-0000-0004", "card [card]"},
+		{"card plain 13", "card 4222222222222", "card [card]"},
+		{"ipv4", "from 10.20.30.40, then", "from [ip], then"},
+		{"ipv6", "from 2001:db8::8a2e:370:7334 ok", "from [ip] ok"},
+		{"ipv6 loopback period", "bound to ::1.", "bound to [ip]."},
+		{"ipv6 mapped", "peer ::ffff:192.0.2.1 seen", "peer [ip] seen"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, _ := redactAll(t, r, c.in)
+			if got != c.want {
+				t.Errorf("Redact(%q) = %q, want %q", c.in, got, c.want)
+			}
+		})
+	}
+}
+
+func TestRedactKeepsIDsAndDates(t *testing.T) {
+	r := NewRedactor(nil)
+	keep := []string{
+		"case 2026-07-01 resolved at 2026-07-01T10:30:00Z",
+		"event 1234567890123456 id",          // 16 digits, not Luhn-valid
+		"card 4111 1111 1111 1112 is a typo", // fails Luhn
+		"order 20260701 and ticket 4155552671",
+		"ticket INC-2026-0042 closed",
+		"at 10:30:45 on 07/01/2026",
+		"version 1.2.3 and 999.1.1.1",
+		"mac 00:1A:2B:3C:4D:5E",
+		"user_id 00012345678 kept",
+		"cost 12,345.67 USD",
+		"workflow::claims_intake",
+	}
+	for _, in := range keep {
+		got, counts := redactAll(t, r, in)
+		if got != in {
+			t.Errorf("Redact(%q) = %q, want it unchanged", in, got)
+		}
+		if len(counts) != 0 {
+			t.Errorf("Redact(%q) counted %v, want nothing", in, counts)
+		}
+	}
+}
+
+func TestRedactCountsPerPlaceholder(t *testing.T) {
+	r := NewRedactor(nil)
+	in := "a@b.io, c@d.io, 555-123-4567, 4111111111111111, 8.8.8.8"
+	got, counts := redactAll(t, r, in)
+	if want := "[email], [email], [phone], [card], [ip]"; got != want {
+		t.Fatalf("Redact = %q, want %q", got, want)
+	}
+	want := map[string]int{"email": 2, "phone": 1, "card": 1, "ip": 1}
+	for k, v := range want {
+		if counts[k] != v {
+			t.Errorf("count of %s = %d, want %d", k, counts[k], v)
+		}
+	}
+}
+
+func TestRedactConfiguredPattern(t *testing.T) {
+	r := NewRedactor([]RedactPattern{{Name: "employee_id", Re: regexp.MustCompile(`EMP-\d{6}`)}})
+	got, counts := redactAll(t, r, "assigned to EMP-123456 by ops@example.com")
+	if want := "assigned to [employee_id] by [email]"; got != want {
+		t.Errorf("Redact = %q, want %q", got, want)
+	}
+	if counts["employee_id"] != 1 {
+		t.Errorf("employee_id count = %d, want 1", counts["employee_id"])
+	}
+}
+
+func TestLuhn(t *testing.T) {
+	for _, n := range []string{"4111111111111111", "5500000000000004", "378282246310005", "4222222222222"} {
+		if !luhnValid(n) {
+			t.Errorf("luhnValid(%s) = false, want true", n)
+		}
+	}
+	for _, n := range []string{"4111111111111112", "1234567890123456"} {
+		if luhnValid(n) {
+			t.Errorf("luhnValid(%s) = true, want false", n)
+		}
+	}
+}
+
+// TestRedactLongTextIsLinear guards against a detector whose cost grows
+// faster than the text: Go's regexp is linear, but an accept function
+// could undo that.
+func TestRedactLongTextIsLinear(t *testing.T) {
+	r := NewRedactor(nil)
+	small := strings.Repeat("1 2 3 4 5 6 7 8 9 0 : . - + @ ", 2_000)
+	large := strings.Repeat(small, 16)
+	start := time.Now()
+	r.Redact(small, nil)
+	smallTime := time.Since(start)
+	start = time.Now()
+	r.Redact(large, nil)
+	largeTime := time.Since(start)
+	if largeTime > 64*smallTime+100*time.Millisecond {
+		t.Errorf("16x the text took %v against %v", largeTime, smallTime)
+	}
+}
