@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -46,6 +47,14 @@ func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	fmt.Fprintln(stderr, "evidencepack:", err)
+	if ctx.Err() != nil {
+		// A signal interrupts DuckDB queries with errors of their own, so
+		// the cancelled context decides the exit code.
+		return exitCancelled
+	}
+	if strings.HasPrefix(err.Error(), "unknown command") {
+		return exitUsage
+	}
 	return exitCode(err)
 }
 
@@ -77,8 +86,8 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Build per-account renewal evidence packs from usage, reviews, costs and incidents",
 		Long: `evidencepack extracts product usage, human review labels, cost lines and
 incident logs per customer account, writes them as Parquet facts, loads them
-into a warehouse (embedded DuckDB or BigQuery) and renders one evidence pack
-per account and period from SQL views.`,
+into a warehouse (embedded DuckDB) and renders one evidence pack per account
+and period from SQL views.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

@@ -235,6 +235,8 @@ func TestBadInputExitCodes(t *testing.T) {
 			write("missing.yaml", strings.Replace(string(demo), "incidents/*.json", "incidents/none-*.json", 1)),
 			"--date", "2026-07-01"},
 			wantCode: exitInput, wantErr: []string{"pagerduty", "no input file matches", "none-*.json"}},
+		{name: "unknown command", args: []string{"frobnicate"},
+			wantCode: exitUsage, wantErr: []string{"unknown command"}},
 		{name: "bad date", args: []string{"run", "--config", "config/demo.yaml", "--date", "July 1"},
 			wantCode: exitUsage, wantErr: []string{"--date", "YYYY-MM-DD"}},
 		{name: "budget", args: []string{"run", "--config",

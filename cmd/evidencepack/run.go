@@ -127,7 +127,7 @@ func printSummary(w io.Writer, cfg *config.Config, m *run.Manifest) {
 	tw.Flush()
 	out := cfg.Resolve(cfg.OutputDir)
 	fmt.Fprintf(w, "partitions replaced: %d\n", len(m.Partitions))
-	fmt.Fprintf(w, "packs written: %d under %s/packs\n", len(m.Packs), out)
+	fmt.Fprintf(w, "packs written: %d (%d files) under %s/packs\n", countPacks(m.Packs), len(m.Packs), out)
 	fmt.Fprintf(w, "facts: %s/facts  quarantine: %s/quarantine  manifest: %s\n", out, out,
 		run.ManifestPath(cfg, m.RunID))
 	if cfg.Warehouse.Kind == "duckdb" {
@@ -136,4 +136,13 @@ func printSummary(w io.Writer, cfg *config.Config, m *run.Manifest) {
 	if m.Error != "" {
 		fmt.Fprintf(w, "failed at step %s: %s\n", m.FailedStep, m.Error)
 	}
+}
+
+// countPacks counts account packs: one pack is written in several formats.
+func countPacks(files []run.PackFile) int {
+	seen := map[string]bool{}
+	for _, f := range files {
+		seen[f.AccountID+"\x00"+f.Period] = true
+	}
+	return len(seen)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"database/sql"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -53,6 +54,7 @@ func printRuns(cmd *cobra.Command, rows *sql.Rows) error {
 		if err := rows.Scan(&id, &status, &started, &from, &to, &step, &msg); err != nil {
 			return fmt.Errorf("read runs: %w", err)
 		}
+		msg = strings.Join(strings.Fields(msg), " ")
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, status, started, from, to, step, msg)
 	}
 	if err := rows.Err(); err != nil {
