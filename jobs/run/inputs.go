@@ -31,9 +31,9 @@ func ResolveInputs(cfg *config.Config, src config.Source, from, to time.Time) ([
 }
 
 // resolveInputs expands a source's path patterns for the window. A pattern
-// with {date} is expanded once per date of the window; every pattern must
-// match at least one file, so a missing export is an error, not an empty
-// run.
+// with {date} is expanded once per date of the window. A literal path must
+// exist, a glob may match nothing, and the source as a whole must match at
+// least one file, so a missing export is an error, not an empty run.
 func resolveInputs(cfg *config.Config, src config.Source, from, to time.Time) ([]string, error) {
 	var files []string
 	for _, pattern := range src.Paths {
@@ -42,7 +42,7 @@ func resolveInputs(cfg *config.Config, src config.Source, from, to time.Time) ([
 			if err != nil {
 				return nil, fmt.Errorf("source %s: bad path pattern %q: %w", src.Name, pattern, err)
 			}
-			if len(matches) == 0 && !strings.Contains(pattern, "{date}") {
+			if len(matches) == 0 && !strings.Contains(pattern, "{date}") && !isGlob(p) {
 				return nil, fmt.Errorf("source %s: no input file matches %s", src.Name, p)
 			}
 			files = append(files, matches...)
@@ -56,6 +56,8 @@ func resolveInputs(cfg *config.Config, src config.Source, from, to time.Time) ([
 	}
 	return files, nil
 }
+
+func isGlob(p string) bool { return strings.ContainsAny(p, "*?[") }
 
 func expandDates(pattern string, from, to time.Time) []string {
 	if !strings.Contains(pattern, "{date}") {

@@ -64,6 +64,9 @@ func TestResolveInputs(t *testing.T) {
 		{name: "glob", paths: []string{"usage/*.jsonl", "usage/2026-07-01.jsonl"},
 			want: []string{"usage/2026-07-01.jsonl", "usage/2026-07-02.jsonl", "usage/2026-07-09.jsonl"}},
 		{name: "missing literal", paths: []string{"costs/a.csv", "costs/b.csv"}, wantErr: "no input file matches"},
+		{name: "empty glob beside a match", paths: []string{"costs/*.csv", "costs/*.parquet"},
+			want: []string{"costs/a.csv"}},
+		{name: "only empty globs", paths: []string{"costs/*.parquet"}, wantErr: "no input file matches"},
 		{name: "template with no file", paths: []string{"labels/{date}.json"}, wantErr: "no input file matches"},
 	}
 	for _, tt := range tests {
