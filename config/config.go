@@ -26,6 +26,18 @@ type Config struct {
 	Sources []Source `yaml:"sources"`
 	// Pack sets how evidence packs are computed and written.
 	Pack Pack `yaml:"pack"`
+	// RedactPatterns are detectors of personal data added to the built-in
+	// ones, applied to the redacted free-text columns of every source.
+	RedactPatterns []RedactPattern `yaml:"redact_patterns"`
+	// Pseudonymize replaces user and reviewer ids with keyed pseudonyms.
+	Pseudonymize Pseudonymize `yaml:"pseudonymize"`
+	// AccountsAllow limits the accounts whose facts are loaded; empty
+	// means every account. Unattributed cost lines are always kept.
+	AccountsAllow []string `yaml:"accounts_allow"`
+	// Schedule sets the jobs of `evidencepack schedule`.
+	Schedule Schedule `yaml:"schedule"`
+	// Observability sets metrics files and lineage events.
+	Observability Observability `yaml:"observability"`
 
 	// Dir is the directory of the config file; relative paths resolve
 	// against it. It is set by Load.
@@ -119,6 +131,9 @@ type Source struct {
 	MaxRejectRatio *float64 `yaml:"max_reject_ratio"`
 	// CSV sets options of the csv format.
 	CSV CSVOptions `yaml:"csv"`
+	// SensitiveFields are text columns of the facts redacted in addition
+	// to feedback_text and title, such as case_id.
+	SensitiveFields []string `yaml:"sensitive_fields"`
 	// Replace selects the date partitions a run replaces for this source:
 	// ReplaceWindow or ReplaceInputDates. The default is ReplaceInputDates
 	// for costs and ReplaceWindow for the other kinds.

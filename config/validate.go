@@ -60,6 +60,8 @@ func (c *Config) applyDefaults() {
 		c.Pack.VerificationWindowDays = 7
 	}
 	c.Pack.Expansion.applyDefaults()
+	c.Schedule.applyDefaults()
+	c.Observability.applyDefaults()
 	for i := range c.Sources {
 		if c.Sources[i].MaxRejectRatio == nil {
 			r := DefaultMaxRejectRatio
@@ -146,6 +148,9 @@ func (c *Config) validate(path string, data []byte) error {
 		s.validate(ck, key)
 	}
 	c.Pack.validate(ck)
+	c.Schedule.validate(ck, c.TimeZone)
+	c.Observability.validate(ck)
+	c.validatePrivacy(ck)
 	return errors.Join(ck.errs...)
 }
 
@@ -245,6 +250,7 @@ func (s *Source) validate(ck *checker, key string) {
 		ck.fail(key+".replace", "must be %s or %s, got %q", ReplaceWindow, ReplaceInputDates, s.Replace)
 	}
 	s.validateVocabularies(ck, key)
+	s.validateSensitiveFields(ck, key)
 }
 
 func (s *Source) validateVocabularies(ck *checker, key string) {
