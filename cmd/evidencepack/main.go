@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"evidencepack/config"
+	"evidencepack/jobs/finance"
 	"evidencepack/jobs/run"
 )
 
@@ -29,7 +30,10 @@ const (
 	exitInput     = 4
 	exitBudget    = 5
 	exitWarehouse = 6
-	exitCancelled = 130
+	// exitDifference is reconcile finding a loaded cost total that differs
+	// from its source total.
+	exitDifference = 7
+	exitCancelled  = 130
 )
 
 func main() {
@@ -76,6 +80,8 @@ func exitCode(err error) int {
 		return exitInput
 	case errors.Is(err, run.ErrWarehouse):
 		return exitWarehouse
+	case errors.Is(err, finance.ErrDifference):
+		return exitDifference
 	}
 	return exitFailure
 }
@@ -101,6 +107,7 @@ and period from SQL views.`,
 		newRenderCommand(),
 		newRunsCommand(),
 		newDemoDataCommand(),
+		newReconcileCommand(),
 	)
 	return root
 }

@@ -1,0 +1,214 @@
+package finance
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// CostValueFile is the file name of the monthly cost and value rows in the
+// period's finance directory.
+const CostValueFile = "cost_value_by_month.csv"
+
+var costValueHeader = []string{
+	"period", "month", "account_id", "account_name", "currency",
+	"billed_cost", "effective_cost", "credits",
+	"verified_resolved_cases", "estimated_cost_avoided", "cost_per_verified_case",
+	"provisional",
+}
+
+// monthCost is one cost_by_currency row of a month. Amounts are exact
+// decimal text.
+type monthCost struct {
+	Billed, Effective, Credits string
+}
+
+// monthValue is one account_metrics row of a month.
+type monthValue struct {
+	VerifiedCases  int64
+	CostAvoided    string
+	CostPerVerCase sql.NullString
+}
+
+// costValueData is what the finance CSV of a period is built from.
+type costValueData struct {
+	names      map[string]string // account name per account id
+	currencies map[string]string // account currency per account id
+	keys       []totalKey        // account and currency of each row group
+	costs      map[string]map[totalKey]monthCost
+	values     map[string]map[string]monthValue // per month and account
+	dataEnd    time.Time                        // pack_settings.data_through
+	windowDays int                              // pack_settings.verification_window_days
+}
+
+// WriteCostValue writes <outputDir>/finance/<period>/cost_value_by_month.csv
+// from the warehouse views and returns its path. The file has one row per
+// account, currency and month of the period, for every account of the
+// accounts table in its own currency and for every account and currency
+// with cost lines in the period. Value columns are set only in the
+// account's own currency, so they are never counted twice.
+func WriteCostValue(ctx context.Context, db *sql.DB, p Period, outputDir string) (string, error) {
+	data, err := readCostValue(ctx, db, p)
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(Dir(outputDir, p.Label), CostValueFile)
+	return path, writeCSVAtomic(path, costValueHeader, data.records(p))
+}
+
+func readCostValue(ctx context.Context, db *sql.DB, p Period) (*costValueData, error) {
+	d := &costValueData{names: map[string]string{}, currencies: map[string]string{},
+		costs: map[string]map[totalKey]monthCost{}, values: map[string]map[string]monthValue{}}
+	steps := []func(context.Context, *sql.DB, Period) error{
+		d.readSettings, d.readAccounts, d.readCosts, d.readValues,
+	}
+	for _, step := range steps {
+		if err := step(ctx, db, p); err != nil {
+			return nil, err
+		}
+	}
+	d.sortKeys()
+	return d, nil
+}
+
+func (d *costValueData) readSettings(ctx context.Context, db *sql.DB, _ Period) error {
+	err := db.QueryRowContext(ctx, "SELECT data_through, verification_window_days FROM pack_settings").
+		Scan(&d.dataEnd, &d.windowDays)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("pack_settings is empty: run `evidencepack run` before writing finance files")
+	}
+	if err != nil {
+		return fmt.Errorf("query pack_settings: %w", err)
+	}
+	return nil
+}
+
+func (d *costValueData) readAccounts(ctx context.Context, db *sql.DB, _ Period) error {
+	return queryRows(ctx, db, "accounts", "SELECT account_id, COALESCE(name, ''), COALESCE(currency, '') FROM accounts",
+		nil, func(rows *sql.Rows) error {
+			var id, name, currency string
+			if err := rows.Scan(&id, &name, &currency); err != nil {
+				return err
+			}
+			d.names[id], d.currencies[id] = name, currency
+			d.keys = append(d.keys, totalKey{AccountID: id, Currency: currency})
+			return nil
+		})
+}
+
+const monthCostQuery = `
+SELECT period, account_id, COALESCE(currency, ''),
+  CAST(billed_cost AS VARCHAR), CAST(effective_cost AS VARCHAR), CAST(credits AS VARCHAR)
+FROM cost_by_currency
+WHERE grain = 'month' AND period_start >= CAST(? AS TIMESTAMP) AND period_start < CAST(? AS TIMESTAMP)`
+
+func (d *costValueData) readCosts(ctx context.Context, db *sql.DB, p Period) error {
+	return queryRows(ctx, db, "cost_by_currency", monthCostQuery, timeArgs(p), func(rows *sql.Rows) error {
+		var month string
+		var k totalKey
+		var c monthCost
+		if err := rows.Scan(&month, &k.AccountID, &k.Currency, &c.Billed, &c.Effective, &c.Credits); err != nil {
+			return err
+		}
+		if d.costs[month] == nil {
+			d.costs[month] = map[totalKey]monthCost{}
+		}
+		d.costs[month][k] = c
+		if !slices.Contains(d.keys, k) {
+			d.keys = append(d.keys, k)
+		}
+		return nil
+	})
+}
+
+const monthValueQuery = `
+SELECT period, account_id, verified_resolved_cases,
+  CAST(estimated_cost_avoided AS VARCHAR), CAST(cost_per_verified_case AS VARCHAR)
+FROM account_metrics
+WHERE grain = 'month' AND period_start >= CAST(? AS TIMESTAMP) AND period_start < CAST(? AS TIMESTAMP)`
+
+func (d *costValueData) readValues(ctx context.Context, db *sql.DB, p Period) error {
+	return queryRows(ctx, db, "account_metrics", monthValueQuery, timeArgs(p), func(rows *sql.Rows) error {
+		var month, account string
+		var v monthValue
+		if err := rows.Scan(&month, &account, &v.VerifiedCases, &v.CostAvoided, &v.CostPerVerCase); err != nil {
+			return err
+		}
+		if d.values[month] == nil {
+			d.values[month] = map[string]monthValue{}
+		}
+		d.values[month][account] = v
+		return nil
+	})
+}
+
+func (d *costValueData) sortKeys() {
+	slices.SortFunc(d.keys, func(a, b totalKey) int {
+		return cmp.Or(cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.Currency, b.Currency))
+	})
+}
+
+// records returns the CSV rows: per account and currency, one row per
+// month of the period, with zero cost in months without cost lines.
+func (d *costValueData) records(p Period) [][]string {
+	var out [][]string
+	for _, k := range d.keys {
+		for i, month := range p.Months() {
+			monthEnd := p.Start.AddDate(0, i+1, 0)
+			out = append(out, d.record(p.Label, month, monthEnd, k))
+		}
+	}
+	return out
+}
+
+func (d *costValueData) record(period, month string, monthEnd time.Time, k totalKey) []string {
+	c, ok := d.costs[month][k]
+	if !ok {
+		c = monthCost{Billed: "0", Effective: "0", Credits: "0"}
+	}
+	verified, avoided, perCase := "", "", ""
+	if currency, known := d.currencies[k.AccountID]; known && currency == k.Currency {
+		v, found := d.values[month][k.AccountID]
+		if !found {
+			v.CostAvoided = "0"
+		}
+		verified, avoided = strconv.FormatInt(v.VerifiedCases, 10), exactText(v.CostAvoided)
+		perCase = exactText(v.CostPerVerCase.String)
+	}
+	provisional := d.dataEnd.Before(monthEnd.AddDate(0, 0, d.windowDays))
+	return []string{
+		period, month, SafeText(k.AccountID), SafeText(d.names[k.AccountID]), SafeText(k.Currency),
+		exactText(c.Billed), exactText(c.Effective), exactText(c.Credits),
+		verified, avoided, perCase, strconv.FormatBool(provisional),
+	}
+}
+
+func queryRows(ctx context.Context, db *sql.DB, view, query string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("query %s: %w", view, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return fmt.Errorf("scan %s: %w", view, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("query %s: %w", view, err)
+	}
+	return nil
+}
+
+// timeArgs returns the bounds of a period as timestamp text, which the
+// queries cast, so no session time zone shifts them.
+func timeArgs(p Period) []any {
+	const layout = "2006-01-02 15:04:05"
+	return []any{p.Start.Format(layout), p.End.Format(layout)}
+}

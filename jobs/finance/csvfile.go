@@ -1,0 +1,87 @@
+package finance
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// SafeText neutralises a text cell for spreadsheets: a cell that starts
+// with =, +, -, @, a tab or a carriage return is read as a formula by
+// Excel, LibreOffice and Google Sheets, so it gets a leading single quote.
+// Numeric columns must not pass through it, so negative amounts stay
+// numbers.
+func SafeText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// writeCSVAtomic writes the header and records to path through a
+// temporary file in the same directory that is renamed into place, so a
+// reader never sees a partial file.
+func writeCSVAtomic(path string, header []string, records [][]string) error {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	if err := w.Write(header); err != nil {
+		return fmt.Errorf("encode %s: %w", path, err)
+	}
+	if err := w.WriteAll(records); err != nil {
+		return fmt.Errorf("encode %s: %w", path, err)
+	}
+	return writeFileAtomic(path, buf.Bytes())
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(path)+"-*")
+	if err != nil {
+		return fmt.Errorf("create temporary file for %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("chmod %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("rename %s into place: %w", path, err)
+	}
+	return nil
+}
+
+// Dir returns the directory of the finance files of a period.
+func Dir(outputDir, period string) string {
+	return filepath.Join(outputDir, "finance", period)
+}
+
+// exactText rewrites a DECIMAL cast to text, such as 12.340000000000000000,
+// without the trailing fractional zeros. Empty text stays empty.
+func exactText(s string) string {
+	if s == "" {
+		return ""
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return s
+	}
+	return d.String()
+}

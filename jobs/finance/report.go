@@ -1,0 +1,70 @@
+package finance
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"text/tabwriter"
+)
+
+// ReconcileFile is the file name of a reconciliation in the period's
+// finance directory.
+const ReconcileFile = "reconcile.csv"
+
+var reconcileHeader = []string{
+	"period", "account_id", "currency", "source_lines", "loaded_lines",
+	"source_billed_cost", "loaded_billed_cost", "difference",
+	"attributed_billed_cost", "unattributed_billed_cost", "credits",
+}
+
+func (r Row) cells(period string) []string {
+	return []string{
+		period, SafeText(r.AccountID), SafeText(r.Currency),
+		strconv.FormatInt(r.SourceLines, 10), strconv.FormatInt(r.LoadedLines, 10),
+		r.SourceBilled.String(), r.LoadedBilled.String(), r.Difference.String(),
+		r.Attributed.String(), r.Unattributed.String(), r.Credits.String(),
+	}
+}
+
+// WriteCSV writes the report to <outputDir>/finance/<period>/reconcile.csv
+// and returns the path. Amounts are exact decimal text.
+func (r *Report) WriteCSV(outputDir string) (string, error) {
+	path := filepath.Join(Dir(outputDir, r.Period.Label), ReconcileFile)
+	records := make([][]string, 0, len(r.Rows))
+	for _, row := range r.Rows {
+		records = append(records, row.cells(r.Period.Label))
+	}
+	return path, writeCSVAtomic(path, reconcileHeader, records)
+}
+
+// Print writes the report as an aligned table followed by the rejected
+// records per source and the outcome.
+func (r *Report) Print(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "account\tcurrency\tsource lines\tloaded lines\tsource billed\tloaded billed\tdifference\tattributed\tunattributed\tcredits\t")
+	for _, row := range r.Rows {
+		c := row.cells(r.Period.Label)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
+			row.AccountID, row.Currency, c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10])
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("print reconciliation: %w", err)
+	}
+	sources := make([]string, 0, len(r.Rejected))
+	for s := range r.Rejected {
+		sources = append(sources, s)
+	}
+	sort.Strings(sources)
+	for _, s := range sources {
+		fmt.Fprintf(w, "source %s: %d records rejected by the reader (see its quarantine file); they are in neither total\n",
+			s, r.Rejected[s])
+	}
+	if diffs := r.Differences(); len(diffs) > 0 {
+		_, err := fmt.Fprintf(w, "%s: %d rows differ\n", r.Period.Label, len(diffs))
+		return err
+	}
+	_, err := fmt.Fprintf(w, "%s: every loaded total equals its source total\n", r.Period.Label)
+	return err
+}
