@@ -20,6 +20,18 @@ demo: build
 test:
 	$(GO) test -count=1 -timeout 20m ./...
 
+# fuzz runs each extract reader's fuzz target for FUZZTIME, one after the
+# other. Inputs that fail are saved under jobs/extract/testdata/fuzz.
+FUZZTIME ?= 10s
+FUZZ_TARGETS := FuzzFOCUSCSV FuzzFOCUSParquet FuzzSegment FuzzLabelStudio FuzzPagerDuty FuzzCSV FuzzJSONL
+
+.PHONY: fuzz
+fuzz:
+	@for target in $(FUZZ_TARGETS); do \
+		echo "fuzz $$target for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./jobs/extract || exit 1; \
+	done
+
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...

@@ -15,6 +15,15 @@ import (
 
 var errNotObject = errors.New("not a JSON object")
 
+// Timestamps are accepted from just after 0001-01-01T00:00:00Z, the zero
+// time that facts use for NULL, to the end of year 9999, the range of
+// BigQuery TIMESTAMP. Every such time also fits Arrow's int64
+// microseconds.
+var (
+	maxTimestamp = time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC)
+	errTimeRange = errors.New("timestamp outside 0001-01-01T00:00:00Z (exclusive) to 9999-12-31T23:59:59.999999Z")
+)
+
 // Target vocabularies of the fact tables. A source value already in one of
 // them is accepted without a mapping.
 var (
@@ -62,6 +71,9 @@ func (c *converter) parseTime(v fieldValue) (time.Time, *transforms.FieldError) 
 	}
 	if err != nil {
 		return time.Time{}, invalid(v, err)
+	}
+	if !t.After(time.Time{}) || t.After(maxTimestamp) {
+		return time.Time{}, invalid(v, errTimeRange)
 	}
 	return t, nil
 }

@@ -29,6 +29,9 @@ func (r *runner) render(ctx context.Context) error {
 			if err := ctx.Err(); err != nil {
 				return &StepError{Step: "render", Err: err}
 			}
+			if !r.cfg.AccountAllowed(a.ID) {
+				continue
+			}
 			pack, err := render.Build(ctx, r.wh.DB(), a.ID, period, prov)
 			if err != nil {
 				return stepErr("render", ErrWarehouse, fmt.Errorf("account %s period %s: %w", a.ID, period, err))
@@ -103,7 +106,9 @@ func Render(ctx context.Context, cfg *config.Config, opts RenderOptions) ([]stri
 	accounts := opts.Accounts
 	if len(accounts) == 0 {
 		for _, a := range cfg.Accounts {
-			accounts = append(accounts, a.ID)
+			if cfg.AccountAllowed(a.ID) {
+				accounts = append(accounts, a.ID)
+			}
 		}
 	}
 	var files []string
@@ -111,6 +116,9 @@ func Render(ctx context.Context, cfg *config.Config, opts RenderOptions) ([]stri
 		for _, id := range accounts {
 			if _, ok := cfg.Account(id); !ok {
 				return files, stepErr("render", config.ErrInvalid, fmt.Errorf("account %q is not in the config", id))
+			}
+			if !cfg.AccountAllowed(id) {
+				return files, stepErr("render", config.ErrInvalid, fmt.Errorf("account %q is not in accounts_allow", id))
 			}
 			pack, err := render.Build(ctx, r.wh.DB(), id, period, prov)
 			if err != nil {
