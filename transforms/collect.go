@@ -7,13 +7,15 @@ import (
 )
 
 // Counts are the row counts of one source in one run. For every source,
-// Records = Facts + Rejected + Duplicates + OutOfWindow.
+// Records = Facts + Rejected + Duplicates + OutOfWindow + NotAllowed.
 type Counts struct {
 	Records     int64 `json:"records_read"`
 	Facts       int64 `json:"facts_written"`
 	Rejected    int64 `json:"rows_quarantined"`
 	Duplicates  int64 `json:"duplicates_removed"`
 	OutOfWindow int64 `json:"outside_window"`
+	// NotAllowed counts facts of accounts that accounts_allow leaves out.
+	NotAllowed int64 `json:"not_allowed"`
 }
 
 // Collector gathers the facts of one table from any number of sources,
@@ -86,6 +88,14 @@ func (c *Collector) Add(f Fact) {
 	}
 	c.dates[source][dt] = true
 	c.rows = append(c.rows, seqFact{Fact: f, seq: len(c.rows)})
+}
+
+// AddNotAllowed counts one record of source whose account is not allowed;
+// the fact itself is dropped.
+func (c *Collector) AddNotAllowed(source string) {
+	n := c.CountsOf(source)
+	n.Records++
+	n.NotAllowed++
 }
 
 // AddReject counts one rejected record.

@@ -52,8 +52,12 @@ func runRun(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	wait, _ := cmd.Flags().GetDuration("wait")
+	key, err := hmacKey(cfg)
+	if err != nil {
+		return err
+	}
 	m, err := run.Run(cmd.Context(), cfg, run.Options{From: from, To: to, ConfigBytes: raw, Logger: log,
-		LockWait: wait})
+		LockWait: wait, HMACKey: key})
 	printSummary(cmd.OutOrStdout(), cfg, m)
 	return err
 }

@@ -17,12 +17,23 @@ type sourceSink struct {
 	table      string
 	collector  *transforms.Collector
 	quarantine *transforms.QuarantineWriter
+	guard      *privacyGuard
 	seen       int64
 }
 
+// Fact passes f through the privacy guard, the one place every fact of a
+// run goes through, and then to the collector.
 func (s *sourceSink) Fact(f transforms.Fact) error {
 	if f.Table() != s.table {
 		return fmt.Errorf("reader produced a %s row for a %s source", f.Table(), s.table)
+	}
+	switch outcome, rej := s.guard.apply(f); outcome {
+	case guardNotAllowed:
+		s.seen++
+		s.collector.AddNotAllowed(f.Origin().Source)
+		return nil
+	case guardReject:
+		return s.Reject(rej)
 	}
 	s.seen++
 	s.collector.Add(f)
@@ -60,7 +71,11 @@ func (r *runner) extractSource(ctx context.Context, src config.Source) error {
 	if src.Replace == config.ReplaceInputDates {
 		r.collector(table).KeepAllDates(src.Name)
 	}
-	sink := &sourceSink{table: table, collector: r.collector(table), quarantine: q}
+	guard, err := r.newPrivacyGuard(src)
+	if err != nil {
+		return stepErr("extract", config.ErrInvalid, err)
+	}
+	sink := &sourceSink{table: table, collector: r.collector(table), quarantine: q, guard: guard}
 	for _, file := range files {
 		if err := r.readFile(ctx, src, reader, file, sink, log); err != nil {
 			return err
@@ -69,7 +84,8 @@ func (r *runner) extractSource(ctx context.Context, src config.Source) error {
 	if err := q.Commit(); err != nil {
 		return stepErr("extract", ErrOutput, err)
 	}
-	r.manifest.Sources[src.Name] = &SourceStats{Kind: src.Kind, Table: table, QuarantineFile: qpath}
+	r.manifest.Sources[src.Name] = &SourceStats{Kind: src.Kind, Table: table, QuarantineFile: qpath,
+		Redactions: guard.redactions}
 	return nil
 }
 

@@ -48,6 +48,10 @@ type SourceStats struct {
 	Table string `json:"table"`
 	transforms.Counts
 	QuarantineFile string `json:"quarantine_file,omitempty"`
+	// Redactions counts the placeholders written per fact column and
+	// placeholder name, such as feedback_text: {email: 3}. Redacted
+	// values are never recorded.
+	Redactions map[string]map[string]int64 `json:"redactions,omitempty"`
 }
 
 // PartitionInfo is one partition file: the rows one source wrote for a

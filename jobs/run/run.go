@@ -32,6 +32,10 @@ type Options struct {
 	// LockWait is how long to wait for another run to release the lock on
 	// the output directory; 0 fails at once.
 	LockWait time.Duration
+	// HMACKey is the pseudonym key, read by the caller from the variable
+	// that pseudonymize.key_env names. It is kept out of the config so it
+	// is never hashed, logged or written.
+	HMACKey []byte
 }
 
 type runner struct {
@@ -47,6 +51,8 @@ type runner struct {
 	// that the source replaces (replace: input_dates).
 	sourceDates map[string]map[string][]time.Time
 	wh          *warehouse.DuckDB
+	hmacKey     []byte
+	redact      *transforms.Redactor
 }
 
 // Run takes the lock on the output directory, executes the run and returns
@@ -101,6 +107,7 @@ func newRunner(cfg *config.Config, opts Options) *runner {
 		cfg: cfg, log: log, now: now,
 		from: dateOnly(opts.From), to: dateOnly(opts.To),
 		outDir:      cfg.Resolve(cfg.OutputDir),
+		hmacKey:     opts.HMACKey,
 		collectors:  map[string]*transforms.Collector{},
 		written:     map[string][]string{},
 		sourceDates: map[string]map[string][]time.Time{},
