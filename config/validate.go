@@ -20,7 +20,7 @@ var (
 	Verdicts       = []string{"correct", "partially_correct", "incorrect"}
 	Severities     = []string{"sev1", "sev2", "sev3", "sev4"}
 	AutonomyLevels = []string{"draft", "recommendation", "bounded_automation", "full_workflow"}
-	PackFormats    = []string{"yaml", "json", "md"}
+	PackFormats    = []string{"yaml", "json", "md", "html"}
 )
 
 // formatKinds lists the kinds each specific format can produce.
