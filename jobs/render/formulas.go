@@ -29,5 +29,13 @@ func formulas() map[string]string {
 			"pack_settings; volume: (last - first month resolved cases) / first month >= min_usage_growth; " +
 			"workflow: the workflow is in trial (expansion_candidates view)",
 		"provisional": "data_through < period end + verification_window_days (account_metrics view)",
+		"resolved_cases": "cases with a case_resolved event in the period, counted once at their last resolution " +
+			"(resolved_cases view)",
+		"reopened_cases": "resolved cases with a case_reopened within verification_window_days after their last resolution " +
+			"in the period (resolved_cases view)",
+		"incidents":            "incidents opened in the period, in all and per severity sev1 to sev4 (incident_metrics view)",
+		"unresolved_incidents": "incidents opened in the period with no resolved_at (incident_metrics view)",
+		"incident_resolution_time": "resolved_at - opened_at of one incident; open while resolved_at is missing " +
+			"(incident_periods view)",
 	}
 }

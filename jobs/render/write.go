@@ -12,7 +12,7 @@ import (
 )
 
 // Formats are the pack file formats that Write accepts.
-var Formats = []string{"yaml", "json", "md"}
+var Formats = []string{"yaml", "json", "md", "html"}
 
 // Write writes the pack as <dir>/<period>/<account_id>.<format> for each
 // format (all of Formats when formats is empty) and returns the paths.
@@ -48,7 +48,7 @@ func Write(dir string, p *Pack, formats []string) ([]string, error) {
 	return paths, nil
 }
 
-// Encode returns the pack in one format: yaml, json or md.
+// Encode returns the pack in one format: yaml, json, md or html.
 func Encode(p *Pack, format string) ([]byte, error) {
 	switch format {
 	case "yaml":
@@ -70,6 +70,8 @@ func Encode(p *Pack, format string) ([]byte, error) {
 		return append(data, '\n'), nil
 	case "md":
 		return markdown(p), nil
+	case "html":
+		return encodeHTML(p)
 	default:
 		return nil, fmt.Errorf("unknown pack format %q: use one of %s", format, strings.Join(Formats, ", "))
 	}

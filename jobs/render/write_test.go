@@ -18,14 +18,14 @@ func TestWriteDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(paths) != 3 {
-		t.Fatalf("wrote %d files, want 3", len(paths))
+	if len(paths) != 4 {
+		t.Fatalf("wrote %d files, want 4", len(paths))
 	}
 	if _, err := Write(second, p2, nil); err != nil {
 		t.Fatal(err)
 	}
 
-	for _, name := range []string{"acme.yaml", "acme.json", "acme.md"} {
+	for _, name := range []string{"acme.yaml", "acme.json", "acme.md", "acme.html"} {
 		a, err := os.ReadFile(filepath.Join(first, "2026-Q3", name))
 		if err != nil {
 			t.Fatal(err)
