@@ -196,11 +196,18 @@ func TestTimestampRange(t *testing.T) {
 		accept     bool
 	}{
 		{`"2024-03-01T10:00:00.1234567Z"`, true},
-		{`"9999-12-31T23:59:59.999999Z"`, true},
-		{`"0001-01-01T00:00:00.000001Z"`, true},
+		{`"1970-01-01T00:00:00Z"`, true},
+		{`"2199-12-31T23:59:59.999999Z"`, true},
+		{`"2200-01-01T00:00:00Z"`, false},
+		{`"9999-12-31T23:59:59.999999Z"`, false},
+		{`"0000-01-01T00:00:00Z"`, false},
+		{`"0001-01-01T00:00:00.000001Z"`, false},
+		{`"1969-12-31T23:59:59.999999Z"`, false},
 		{`"0001-01-01T00:00:00Z"`, false},
-		{`9223372036854775807`, true},    // nanoseconds, year 2262
-		{`-62135596799`, true},           // seconds, one second after year 1 starts
+		{`0`, true},                      // seconds, the Unix epoch
+		{`7258118399`, true},             // seconds, the last second of 2199
+		{`9223372036854775807`, false},   // nanoseconds, year 2262
+		{`-62135596799`, false},          // seconds, one second after year 1 starts
 		{`-62135596800`, false},          // seconds, the zero time
 		{`99999999999999999999`, false},  // past int64, read as seconds
 		{`-99999999999999999999`, false}, // before year 1

@@ -15,13 +15,16 @@ import (
 
 var errNotObject = errors.New("not a JSON object")
 
-// Timestamps are accepted from just after 0001-01-01T00:00:00Z, the zero
-// time that facts use for NULL, to the end of year 9999, the range of
-// BigQuery TIMESTAMP. Every such time also fits Arrow's int64
-// microseconds.
+// Timestamps are accepted from 1970-01-01T00:00:00Z up to, but not
+// including, 2200-01-01T00:00:00Z. No product, review, bill or incident
+// record predates the Unix epoch, so an earlier time (year 0, the zero
+// time that facts use for NULL) or a far future one (year 9999, a
+// placeholder for "never") is a broken value. The range fits BigQuery
+// TIMESTAMP and Arrow's int64 microseconds.
 var (
-	maxTimestamp = time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC)
-	errTimeRange = errors.New("timestamp outside 0001-01-01T00:00:00Z (exclusive) to 9999-12-31T23:59:59.999999Z")
+	minTimestamp = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTimestamp = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+	errTimeRange = errors.New("timestamp out of range: accepted from 1970-01-01T00:00:00Z to before 2200-01-01T00:00:00Z")
 )
 
 // Target vocabularies of the fact tables. A source value already in one of
@@ -72,7 +75,7 @@ func (c *converter) parseTime(v fieldValue) (time.Time, *transforms.FieldError) 
 	if err != nil {
 		return time.Time{}, invalid(v, err)
 	}
-	if !t.After(time.Time{}) || t.After(maxTimestamp) {
+	if t.Before(minTimestamp) || !t.Before(maxTimestamp) {
 		return time.Time{}, invalid(v, errTimeRange)
 	}
 	return t, nil
