@@ -57,22 +57,38 @@ func streamJSONFile(em *emitter, layout jsonLayout, fn func(jsonRecord) error) e
 }
 
 // streamLines hands each non-blank line of a JSON Lines file to fn. Lines
-// may end in LF or CRLF and have no length limit.
+// may end in LF or CRLF. A line longer than MaxLineBytes is quarantined as
+// one record without being read into memory.
 func streamLines(em *emitter, br *bufio.Reader, fn func(jsonRecord) error) error {
+	lr := &lineReader{br: br, max: MaxLineBytes}
 	for {
-		line, err := br.ReadBytes('\n')
-		if len(bytes.TrimSpace(line)) > 0 {
-			if ferr := fn(jsonRecord{raw: bytes.TrimSpace(line)}); ferr != nil {
-				return ferr
-			}
+		line, size, tooLong, err := lr.next()
+		if err != nil && err != io.EOF {
+			return em.wrap(err)
+		}
+		if ferr := handleLine(em, line, size, tooLong, fn); ferr != nil {
+			return ferr
 		}
 		if err == io.EOF {
 			return nil
 		}
-		if err != nil {
-			return em.wrap(err)
-		}
 	}
+}
+
+// handleLine passes one line to fn, or rejects it when it is too long.
+func handleLine(em *emitter, line []byte, size int64, tooLong bool, fn func(jsonRecord) error) error {
+	if tooLong {
+		o, err := em.next()
+		if err != nil {
+			return err
+		}
+		return em.rejectRecord(o, tooLongReason(size), line)
+	}
+	if trimmed := bytes.TrimSpace(line); len(trimmed) > 0 {
+		// fn may keep the slice, and lineReader reuses its buffer.
+		return fn(jsonRecord{raw: bytes.Clone(trimmed)})
+	}
+	return nil
 }
 
 // walkJSON reads the top-level values of a JSON stream one after another.
