@@ -65,7 +65,7 @@ func WritePartition(ctx context.Context, root, table string, p Partition) (strin
 		return "", err
 	}
 	dir := PartitionDir(root, table, p.Date)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, DirMode); err != nil {
 		return "", fmt.Errorf("create partition directory: %w", err)
 	}
 	name := PartFileName(p.Source)
@@ -126,7 +126,7 @@ func publish(tmp, final string) error {
 		f.Close()
 		return fmt.Errorf("sync %s: %w", tmp, err)
 	}
-	if err := f.Chmod(0o644); err != nil {
+	if err := f.Chmod(FileMode); err != nil {
 		f.Close()
 		return fmt.Errorf("chmod %s: %w", tmp, err)
 	}

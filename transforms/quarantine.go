@@ -22,7 +22,7 @@ type QuarantineWriter struct {
 
 // NewQuarantineWriter starts the quarantine file at path.
 func NewQuarantineWriter(path string) (*QuarantineWriter, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), DirMode); err != nil {
 		return nil, fmt.Errorf("create quarantine directory: %w", err)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"evidencepack/transforms"
 )
 
 // SafeText neutralises a text cell for spreadsheets: a cell that starts
@@ -40,7 +42,7 @@ func writeCSVAtomic(path string, header []string, records [][]string) error {
 
 func writeFileAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, transforms.DirMode); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
 	tmp, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(path)+"-*")
@@ -59,7 +61,7 @@ func writeFileAtomic(path string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", path, err)
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+	if err := os.Chmod(tmp.Name(), transforms.FileMode); err != nil {
 		return fmt.Errorf("chmod %s: %w", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"evidencepack/config"
 	"evidencepack/jobs/run"
+	"evidencepack/transforms"
 )
 
 // OpenLineage constants. Events follow the OpenLineage 2-0-2 RunEvent
@@ -207,10 +208,10 @@ func (l *Lineage) Emit(ctx context.Context, e LineageEvent) error {
 func (l *Lineage) appendLine(body []byte) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := os.MkdirAll(filepath.Dir(l.file), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(l.file), transforms.DirMode); err != nil {
 		return fmt.Errorf("append lineage event to %s: %w", l.file, err)
 	}
-	f, err := os.OpenFile(l.file, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(l.file, os.O_WRONLY|os.O_APPEND|os.O_CREATE, transforms.FileMode)
 	if err != nil {
 		return fmt.Errorf("append lineage event to %s: %w", l.file, err)
 	}

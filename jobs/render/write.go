@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"evidencepack/transforms"
 )
 
 // Formats are the pack file formats that Write accepts.
@@ -30,7 +32,7 @@ func Write(dir string, p *Pack, formats []string) ([]string, error) {
 		formats = Formats
 	}
 	outDir := filepath.Join(dir, p.Period)
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
+	if err := os.MkdirAll(outDir, transforms.DirMode); err != nil {
 		return nil, fmt.Errorf("create pack directory: %w", err)
 	}
 	var paths []string
@@ -100,7 +102,7 @@ func writeAtomic(path string, data []byte) error {
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := tmp.Chmod(0o644); err != nil {
+	if err := tmp.Chmod(transforms.FileMode); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}

@@ -40,7 +40,7 @@ func (r *runner) openWarehouse(ctx context.Context) error {
 			"warehouse kind %q is not supported by this build; use duckdb", r.cfg.Warehouse.Kind))
 	}
 	path := r.cfg.Resolve(r.cfg.Warehouse.Path)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), transforms.DirMode); err != nil {
 		return stepErr("load", ErrWarehouse, err)
 	}
 	wh, err := warehouse.OpenDuckDB(ctx, path)

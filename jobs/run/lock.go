@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"evidencepack/transforms"
 )
 
 // LockFile is the name of the lock file in the output directory. Run and
@@ -58,11 +60,11 @@ type runLock struct {
 // until wait has passed or ctx is done. The kernel releases the lock when
 // the process exits, also on SIGKILL, so a crashed run leaves no stale lock.
 func acquireLock(ctx context.Context, dir string, wait time.Duration, now func() time.Time) (*runLock, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, transforms.DirMode); err != nil {
 		return nil, fmt.Errorf("create output directory %s: %w", dir, err)
 	}
 	path := filepath.Join(dir, LockFile)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, transforms.FileMode)
 	if err != nil {
 		return nil, fmt.Errorf("open lock file %s: %w", path, err)
 	}
