@@ -108,6 +108,7 @@ and period from SQL views.`,
 		newRunsCommand(),
 		newDemoDataCommand(),
 		newReconcileCommand(),
+		newScheduleCommand(),
 	)
 	return root
 }

@@ -56,8 +56,10 @@ func runRun(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := run.Run(cmd.Context(), cfg, run.Options{From: from, To: to, ConfigBytes: raw, Logger: log,
+	obs := startOneShot(cmd, cfg, log, to)
+	m, err := run.Run(cmd.Context(), cfg, run.Options{From: from, To: to, ConfigBytes: raw, Logger: obs.log,
 		LockWait: wait, HMACKey: key})
+	obs.finish(m, err)
 	printSummary(cmd.OutOrStdout(), cfg, m)
 	return err
 }

@@ -102,8 +102,12 @@ func (s *Scheduler) attempt(log *slog.Logger, from, to time.Time) (*run.Manifest
 		ctx, cancel = context.WithTimeout(ctx, d)
 		defer cancel()
 	}
-	return s.opts.Run(ctx, s.cfg, run.Options{From: from, To: to, ConfigBytes: s.opts.ConfigBytes,
-		Logger: log, Now: s.opts.Now, LockWait: lockWait})
+	opts := s.opts.Base
+	opts.From, opts.To, opts.Logger, opts.Now = from, to, log, s.opts.Now
+	if opts.LockWait == 0 {
+		opts.LockWait = lockWait
+	}
+	return s.opts.Run(ctx, s.cfg, opts)
 }
 
 // Backoff returns the wait after the given failed attempt (1-based):

@@ -36,8 +36,11 @@ const lockWait = 15 * time.Minute
 
 // Options configures a Scheduler. Only Config is required.
 type Options struct {
-	Config      *config.Config
-	ConfigBytes []byte
+	Config *config.Config
+	// Base is copied into the options of every run, for settings such
+	// as ConfigBytes and HMACKey. From, To, Logger and Now are set per
+	// run, and LockWait when Base leaves it 0.
+	Base run.Options
 	// Logger receives the scheduler's logs; nil discards them.
 	Logger *slog.Logger
 	// Metrics and Lineage receive each run's outcome; nil Metrics creates
