@@ -43,10 +43,12 @@ func (q *QuarantineWriter) Path() string { return q.path }
 // Count returns the number of rejects written.
 func (q *QuarantineWriter) Count() int64 { return q.count }
 
-// Write appends one reject.
+// Write appends one reject. Every text cell passes through CSVSafe, so
+// hostile input cannot plant a spreadsheet formula or invalid UTF-8.
 func (q *QuarantineWriter) Write(r Reject) error {
 	q.count++
-	rec := []string{r.Source, r.File, strconv.FormatInt(r.Record, 10), r.Column, r.Reason, r.Raw}
+	rec := []string{CSVSafe(r.Source), CSVSafe(r.File), strconv.FormatInt(r.Record, 10),
+		CSVSafe(r.Column), CSVSafe(r.Reason), CSVSafe(r.Raw)}
 	if err := q.w.Write(rec); err != nil {
 		return fmt.Errorf("write quarantine row: %w", err)
 	}

@@ -127,3 +127,24 @@ func TestRedactLongTextIsLinear(t *testing.T) {
 		t.Errorf("16x the text took %v against %v", largeTime, smallTime)
 	}
 }
+
+func TestCSVSafe(t *testing.T) {
+	cases := map[string]string{
+		"=HYPERLINK(\"http://x\")": "'=HYPERLINK(\"http://x\")",
+		"+cmd|' /C calc'!A0":       "'+cmd|' /C calc'!A0",
+		"-2+3":                     "'-2+3",
+		"@SUM(A1:A2)":              "'@SUM(A1:A2)",
+		"\t=1":                     "'\t=1",
+		"-12.40":                   "-12.40",
+		"+5e-06":                   "+5e-06",
+		"plain text":               "plain text",
+		"":                         "",
+		"bad \xff byte":            "bad \uFFFD byte",
+		"nul\x00byte":              "nul\uFFFDbyte",
+	}
+	for in, want := range cases {
+		if got := CSVSafe(in); got != want {
+			t.Errorf("CSVSafe(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

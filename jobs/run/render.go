@@ -25,6 +25,7 @@ func (r *runner) render(ctx context.Context) error {
 	}
 	dir := filepath.Join(r.outDir, "packs")
 	for _, period := range Periods(r.cfg.Pack.Period, r.from, r.to) {
+		var packs []*render.Pack
 		for _, a := range r.cfg.Accounts {
 			if err := ctx.Err(); err != nil {
 				return &StepError{Step: "render", Err: err}
@@ -43,6 +44,10 @@ func (r *runner) render(ctx context.Context) error {
 			if err := r.recordPacks(pack, files); err != nil {
 				return stepErr("render", ErrOutput, err)
 			}
+			packs = append(packs, pack)
+		}
+		if err := writeIndex(dir, period, r.cfg.Pack.Formats, packs); err != nil {
+			return stepErr("render", ErrOutput, err)
 		}
 	}
 	return nil
