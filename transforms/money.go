@@ -21,6 +21,15 @@ const (
 // quantities.
 const QuantityScale = MoneyScale
 
+// maxDecimalText and maxDecimalExponent bound the work ParseDecimal does
+// on hostile text: big-number parsing grows faster than linearly with the
+// digits, and an exponent such as 1e9999999 would build a huge power of
+// ten. Any value that fits DECIMAL(38,18) is well inside both bounds.
+const (
+	maxDecimalText     = 1024
+	maxDecimalExponent = 2 * MoneyPrecision
+)
+
 // ParseDecimal parses a decimal number from text without passing through a
 // binary float: plain (-12.40), exponent (5e-06) and accounting forms with a
 // currency sign, thousands separators or surrounding spaces ("$10,100.00 ")
@@ -40,9 +49,16 @@ func ParseDecimal(s string, scale int32) (decimal128.Num, error) {
 	if t == "" {
 		return decimal128.Num{}, fmt.Errorf("empty number")
 	}
+	if len(t) > maxDecimalText {
+		return decimal128.Num{}, fmt.Errorf("number has %d characters, more than the %d read", len(t), maxDecimalText)
+	}
 	d, err := decimal.NewFromString(t)
 	if err != nil {
 		return decimal128.Num{}, fmt.Errorf("not a decimal number")
+	}
+	if e := d.Exponent(); e > maxDecimalExponent || e < -maxDecimalExponent {
+		return decimal128.Num{}, fmt.Errorf("exponent %d out of range: a DECIMAL(%d,%d) holds at most %d digits",
+			e, MoneyPrecision, scale, MoneyPrecision)
 	}
 	if neg {
 		d = d.Neg()

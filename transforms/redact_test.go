@@ -148,3 +148,25 @@ func TestCSVSafe(t *testing.T) {
 		}
 	}
 }
+
+func TestParseDecimalHostileText(t *testing.T) {
+	cases := []struct {
+		in, reason string
+	}{
+		{strings.Repeat("9", 400), "more than 38 digits"},
+		{"0." + strings.Repeat("0", 398) + "1", "exponent -399 out of range"},
+		{strings.Repeat("1", 2000), "number has 2000 characters, more than the 1024 read"},
+		{"1e500", "exponent 500 out of range"},
+		{"1e-500", "exponent -500 out of range"},
+	}
+	for _, c := range cases {
+		start := time.Now()
+		_, err := ParseDecimal(c.in, MoneyScale)
+		if elapsed := time.Since(start); elapsed > 50*time.Millisecond {
+			t.Errorf("ParseDecimal of %d characters took %v", len(c.in), elapsed)
+		}
+		if err == nil || !strings.Contains(err.Error(), c.reason) {
+			t.Errorf("ParseDecimal(%.20q…) error = %v, want %q", c.in, err, c.reason)
+		}
+	}
+}
