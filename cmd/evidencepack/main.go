@@ -109,6 +109,7 @@ and period from SQL views.`,
 		newDemoDataCommand(),
 		newReconcileCommand(),
 		newScheduleCommand(),
+		newReplayCommand(),
 	)
 	return root
 }

@@ -1,17 +1,26 @@
 package run
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
+	"evidencepack/config"
 	"evidencepack/jobs/render"
+	"evidencepack/jobs/warehouse"
+	evsql "evidencepack/sql"
 	"evidencepack/transforms"
 )
 
@@ -23,6 +32,18 @@ type PackFile struct {
 	Period    string `json:"period"`
 	Format    string `json:"format"`
 	SHA256    string `json:"sha256"`
+}
+
+// UnmarshalJSON reads a pack entry, also in the form of older manifests
+// that listed packs as bare paths.
+func (p *PackFile) UnmarshalJSON(data []byte) error {
+	var path string
+	if err := json.Unmarshal(data, &path); err == nil {
+		*p = PackFile{Path: path}
+		return nil
+	}
+	type plain PackFile
+	return json.Unmarshal(data, (*plain)(p))
 }
 
 // RenderInputs records what a run's packs were rendered from, so that
@@ -142,4 +163,322 @@ func fileSHA256(path string) (string, error) {
 		return "", fmt.Errorf("hash %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Pack outcomes of a replay.
+const (
+	PackMatch   = "match"   // the rebuilt file has the recorded SHA-256
+	PackDiffers = "differs" // the rebuilt file has other bytes
+	PackMissing = "missing" // replay could not build the file
+)
+
+// ErrReplayMismatch marks a replay whose packs or facts differ from what
+// the run recorded.
+var ErrReplayMismatch = errors.New("replay does not match the run")
+
+// runIDPattern is the form of the ids that runID returns.
+var runIDPattern = regexp.MustCompile(`^run-[0-9a-f]+$`)
+
+// ReplayReport is the outcome of replaying one run.
+type ReplayReport struct {
+	RunID string
+	// ChangedFacts are the recorded fact files whose SHA-256 changed since
+	// the run.
+	ChangedFacts []PartitionInfo
+	// ViewsChanged is set when the view SQL of this build differs from the
+	// run's, so packs may differ for that reason alone.
+	ViewsChanged bool
+	Packs        []PackResult
+}
+
+// PackResult is the replay outcome of one pack file.
+type PackResult struct {
+	PackFile
+	Status string // PackMatch, PackDiffers or PackMissing
+	Detail string // the reason a pack differs or is missing, and the state of the file on disk
+}
+
+// Matches reports whether every pack matched and no fact changed.
+func (rep *ReplayReport) Matches() bool {
+	if len(rep.ChangedFacts) > 0 {
+		return false
+	}
+	for _, p := range rep.Packs {
+		if p.Status != PackMatch {
+			return false
+		}
+	}
+	return true
+}
+
+// Replay rebuilds the packs of a past run from its recorded Parquet facts
+// in a temporary DuckDB database and compares them byte for byte with
+// the packs the run wrote. It fails with ErrInput when the run is unknown,
+// was recorded without its render inputs, or a fact file is gone. Packs
+// that do not match are reported, not returned as an error.
+func Replay(ctx context.Context, cfg *config.Config, runID string) (*ReplayReport, error) {
+	m, err := readRunManifest(cfg, runID)
+	if err != nil {
+		return nil, err
+	}
+	rep := &ReplayReport{RunID: m.RunID}
+	if rep.ChangedFacts, err = checkFacts(ctx, m); err != nil {
+		return nil, err
+	}
+	views, err := evsql.ViewsSHA256(evsql.DuckDB())
+	if err != nil {
+		return nil, fmt.Errorf("replay %s: %w", runID, err)
+	}
+	rep.ViewsChanged = views != m.ViewsSHA256
+	tmp, err := os.MkdirTemp("", "evidencepack-replay-*")
+	if err != nil {
+		return nil, fmt.Errorf("replay %s: %w", runID, err)
+	}
+	defer os.RemoveAll(tmp)
+	wh, err := loadReplayWarehouse(ctx, cfg, m, filepath.Join(tmp, "replay.duckdb"))
+	if err != nil {
+		return nil, fmt.Errorf("replay %s: %w: %w", runID, ErrWarehouse, err)
+	}
+	defer wh.Close()
+	if rep.Packs, err = replayPacks(ctx, cfg, m, wh.DB(), filepath.Join(tmp, "packs")); err != nil {
+		return nil, fmt.Errorf("replay %s: %w", runID, err)
+	}
+	return rep, nil
+}
+
+// readRunManifest reads the manifest of a successful run that recorded
+// its render inputs.
+func readRunManifest(cfg *config.Config, runID string) (*Manifest, error) {
+	if !runIDPattern.MatchString(runID) {
+		return nil, fmt.Errorf("%w: invalid run id %q: expected run- and hex digits, as `evidencepack runs` lists them", config.ErrInvalid, runID)
+	}
+	path := ManifestPath(cfg, runID)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: run %s not found: no manifest %s; `evidencepack runs --config FILE` lists recent runs", ErrInput, runID, path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: read manifest of run %s: %w", ErrInput, runID, err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("%w: invalid manifest %s: %w", ErrInput, path, err)
+	}
+	if m.Status != StatusSucceeded {
+		return nil, fmt.Errorf("%w: run %s has status %s (failed step %q), so it wrote no packs to replay", ErrInput, runID, m.Status, m.FailedStep)
+	}
+	if m.RenderInputs == nil {
+		return nil, fmt.Errorf("%w: run %s recorded no render inputs, because an older build wrote it; run its window again to replay it later", ErrInput, runID)
+	}
+	return &m, nil
+}
+
+// checkFacts hashes every fact file the run's packs were rendered from. It
+// returns the files whose content changed, and fails when any is gone.
+func checkFacts(ctx context.Context, m *Manifest) ([]PartitionInfo, error) {
+	var changed, gone []PartitionInfo
+	for _, p := range m.RenderInputs.Facts {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		sum, err := fileSHA256(p.File)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			gone = append(gone, p)
+		case err != nil:
+			return nil, fmt.Errorf("%w: %w", ErrInput, err)
+		case sum != p.SHA256:
+			changed = append(changed, p)
+		}
+	}
+	if len(gone) > 0 {
+		return nil, fmt.Errorf("%w: facts of run %s are gone: %d of %d Parquet files are missing, first %s",
+			ErrInput, m.RunID, len(gone), len(m.RenderInputs.Facts), gone[0].File)
+	}
+	return changed, nil
+}
+
+// loadReplayWarehouse creates a DuckDB database at path with the run's
+// facts, the config's accounts and the run's pack settings.
+func loadReplayWarehouse(ctx context.Context, cfg *config.Config, m *Manifest, path string) (*warehouse.DuckDB, error) {
+	wh, err := warehouse.OpenDuckDB(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	tables, err := evsql.Tables(evsql.DuckDB())
+	if err == nil {
+		err = wh.Exec(ctx, toStatements(tables))
+	}
+	if err == nil {
+		extra := append(accountStatements(cfg), replaySettings(m.RenderInputs.PackSettings)...)
+		err = wh.Replace(ctx, replayLoads(m.RenderInputs.Facts), extra)
+	}
+	if err == nil {
+		err = createViews(ctx, wh)
+	}
+	if err != nil {
+		wh.Close()
+		return nil, err
+	}
+	return wh, nil
+}
+
+func createViews(ctx context.Context, wh *warehouse.DuckDB) error {
+	views, err := evsql.Views(evsql.DuckDB())
+	if err != nil {
+		return err
+	}
+	return wh.Exec(ctx, toStatements(views))
+}
+
+// replayLoads groups the fact files by table. The replay database starts
+// empty, so no rows are deleted first.
+func replayLoads(facts []PartitionInfo) []warehouse.TableLoad {
+	var loads []warehouse.TableLoad
+	for _, table := range transforms.Tables {
+		load := warehouse.TableLoad{Table: table}
+		for _, p := range facts {
+			if p.Table == table {
+				load.Files = append(load.Files, p.File)
+			}
+		}
+		if len(load.Files) > 0 {
+			loads = append(loads, load)
+		}
+	}
+	return loads
+}
+
+// replaySettings loads the pack settings row the run recorded.
+func replaySettings(s PackSettings) []warehouse.Statement {
+	return []warehouse.Statement{{
+		Name: "pack_settings",
+		SQL:  "INSERT INTO pack_settings VALUES (?, ?, ?, ?, ?, ?, ?)",
+		Args: []any{s.VerificationWindowDays, s.DataThrough, s.MinReviewedCases, s.MinReviewAccuracy,
+			s.MaxSev1Incidents, s.MaxIncidents, s.MinUsageGrowth},
+	}}
+}
+
+// replayPacks builds each recorded pack again into dir and compares it.
+func replayPacks(ctx context.Context, cfg *config.Config, m *Manifest, db *sql.DB, dir string) ([]PackResult, error) {
+	prov := render.Provenance{
+		RunID: m.RunID, DataThrough: m.To,
+		InputsSHA256: m.InputsSHA256, ViewsSHA256: m.ViewsSHA256,
+	}
+	var results []PackResult
+	for _, group := range groupPacks(m.Packs) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		rebuilt, err := rebuildPack(ctx, cfg, db, dir, group, prov)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, rebuilt...)
+	}
+	return results, nil
+}
+
+// groupPacks returns the pack files of each account and period together,
+// in the order the run wrote them.
+func groupPacks(files []PackFile) [][]PackFile {
+	index := map[string]int{}
+	var groups [][]PackFile
+	for _, f := range files {
+		key := f.AccountID + "\x00" + f.Period
+		i, ok := index[key]
+		if !ok {
+			i = len(groups)
+			index[key] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], f)
+	}
+	return groups
+}
+
+// rebuildPack renders the files of one account and period into dir and
+// compares each with its recorded file.
+func rebuildPack(ctx context.Context, cfg *config.Config, db *sql.DB, dir string, files []PackFile, prov render.Provenance) ([]PackResult, error) {
+	account, period := files[0].AccountID, files[0].Period
+	if _, ok := cfg.Account(account); !ok {
+		return packResults(files, PackMissing, "account "+account+" is not in the config"), nil
+	}
+	pack, err := render.Build(ctx, db, account, period, prov)
+	if err != nil {
+		return nil, fmt.Errorf("%w: account %s period %s: %w", ErrWarehouse, account, period, err)
+	}
+	formats := make([]string, len(files))
+	for i, f := range files {
+		formats[i] = f.Format
+	}
+	written, err := render.Write(dir, pack, formats)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+	}
+	results := make([]PackResult, len(files))
+	for i, f := range files {
+		if results[i], err = comparePack(f, written[i]); err != nil {
+			return nil, err
+		}
+	}
+	return results, nil
+}
+
+func packResults(files []PackFile, status, detail string) []PackResult {
+	out := make([]PackResult, len(files))
+	for i, f := range files {
+		out[i] = PackResult{PackFile: f, Status: status, Detail: detail}
+	}
+	return out
+}
+
+// comparePack compares a rebuilt pack file with the SHA-256 the run
+// recorded, and with the file the run wrote while it still has that hash.
+func comparePack(recorded PackFile, rebuiltPath string) (PackResult, error) {
+	rebuilt, err := os.ReadFile(rebuiltPath)
+	if err != nil {
+		return PackResult{}, fmt.Errorf("%w: read rebuilt pack: %w", ErrOutput, err)
+	}
+	sum := sha256.Sum256(rebuilt)
+	res := PackResult{PackFile: recorded, Status: PackMatch}
+	if hex.EncodeToString(sum[:]) != recorded.SHA256 {
+		res.Status = PackDiffers
+		res.Detail = "rebuilt sha256 " + hex.EncodeToString(sum[:])[:12] + ", recorded " + shortHash(recorded.SHA256)
+	}
+	onDisk, err := os.ReadFile(recorded.Path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		res.Detail = joinDetail(res.Detail, "the file on disk is gone")
+	case err != nil:
+		return PackResult{}, fmt.Errorf("%w: read pack %s: %w", ErrInput, recorded.Path, err)
+	case bytes.Equal(onDisk, rebuilt):
+		res.Detail = joinDetail(res.Detail, "same bytes as the file on disk")
+	default:
+		diskSum := sha256.Sum256(onDisk)
+		if hex.EncodeToString(diskSum[:]) == recorded.SHA256 {
+			res.Status = PackDiffers
+			res.Detail = joinDetail(res.Detail, "differs from the file on disk")
+		} else {
+			res.Detail = joinDetail(res.Detail, "the file on disk was rewritten after the run")
+		}
+	}
+	return res, nil
+}
+
+func shortHash(sum string) string {
+	if len(sum) > 12 {
+		return sum[:12]
+	}
+	if sum == "" {
+		return "none"
+	}
+	return sum
+}
+
+func joinDetail(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
 }

@@ -1,0 +1,229 @@
+package run
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+
+	"evidencepack/config"
+	"evidencepack/jobs/demo"
+)
+
+// replayWorkspace generates demo inputs for three accounts next to a copy
+// of the demo config, laid out as in the repository so that the config's
+// relative paths resolve, and returns the config path.
+func replayWorkspace(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	input := filepath.Join(dir, "out", "demo-input")
+	if _, err := demo.Generate(context.Background(), input, demo.Options{Accounts: 3}); err != nil {
+		t.Fatalf("generate demo inputs: %v", err)
+	}
+	text, err := os.ReadFile("../../config/demo.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// With three accounts the demo's fixed number of defective records is
+	// a larger share of all records, so the reject budgets are raised.
+	text = regexp.MustCompile(`max_reject_ratio: [0-9.]+`).ReplaceAll(text, []byte("max_reject_ratio: 0.5"))
+	path := filepath.Join(dir, "config", "demo.yaml")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, text, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// buildBinary builds the evidencepack command into a temporary directory.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	binary := filepath.Join(t.TempDir(), "evidencepack")
+	build := exec.Command("go", "build", "-o", binary, "evidencepack/cmd/evidencepack")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build evidencepack: %v\n%s", err, out)
+	}
+	return binary
+}
+
+type cliResult struct {
+	stdout, stderr string
+	code           int
+}
+
+func runBinary(t *testing.T, binary string, args ...string) cliResult {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	code := 0
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	} else if err != nil {
+		t.Fatalf("start evidencepack: %v", err)
+	}
+	return cliResult{stdout: out.String(), stderr: errOut.String(), code: code}
+}
+
+func readManifestFile(t *testing.T, dir string) *Manifest {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil || len(files) != 1 {
+		t.Fatalf("manifests in %s: %v (%v), want exactly one", dir, files, err)
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("decode %s: %v", files[0], err)
+	}
+	return &m
+}
+
+// changeOneCostRow rewrites the Parquet file at path with the effective
+// cost of one attributed cost line raised by 100, through DuckDB.
+func changeOneCostRow(t *testing.T, path string) {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tmp := path + ".edited"
+	query := `COPY (
+		SELECT * REPLACE (CASE WHEN line_id = (
+			SELECT min(line_id) FROM read_parquet($1) WHERE account_id <> 'unattributed')
+		THEN CAST(effective_cost + 100 AS DECIMAL(38,18)) ELSE effective_cost END AS effective_cost)
+		FROM read_parquet($1)
+	) TO '` + strings.ReplaceAll(tmp, "'", "''") + `' (FORMAT parquet)`
+	if _, err := db.Exec(query, path); err != nil {
+		t.Fatalf("rewrite %s: %v", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// firstCostPartition returns a cost_lines partition that the run wrote.
+func firstCostPartition(t *testing.T, m *Manifest) string {
+	t.Helper()
+	for _, p := range m.Partitions {
+		if p.Table == "cost_lines" && p.File != "" && p.Rows > 0 {
+			return p.File
+		}
+	}
+	t.Fatal("run wrote no cost_lines partition")
+	return ""
+}
+
+func TestReplayOfDemoRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs a demo window")
+	}
+	binary := buildBinary(t)
+	config := replayWorkspace(t)
+	res := runBinary(t, binary, "run", "--config", config, "--from", "2026-07-01", "--to", "2026-07-14")
+	if res.code != 0 {
+		t.Fatalf("run exit %d:\n%s\n%s", res.code, res.stdout, res.stderr)
+	}
+	runsDir := filepath.Join(filepath.Dir(config), "..", "out", "runs")
+	m := readManifestFile(t, runsDir)
+	if len(m.Packs) == 0 || m.RenderInputs == nil || len(m.RenderInputs.Facts) == 0 {
+		t.Fatalf("manifest has %d packs and render inputs %v, want both", len(m.Packs), m.RenderInputs)
+	}
+
+	t.Run("all match", func(t *testing.T) {
+		res := runBinary(t, binary, "replay", "--config", config, "--run", m.RunID)
+		if res.code != 0 {
+			t.Fatalf("replay exit %d:\n%s\n%s", res.code, res.stdout, res.stderr)
+		}
+		matches := 0
+		for _, line := range strings.Split(res.stdout, "\n") {
+			if strings.HasPrefix(line, "match ") {
+				matches++
+			}
+		}
+		if matches != len(m.Packs) {
+			t.Errorf("%d match lines, want %d:\n%s", matches, len(m.Packs), res.stdout)
+		}
+	})
+
+	t.Run("unknown run", func(t *testing.T) {
+		res := runBinary(t, binary, "replay", "--config", config, "--run", "run-0123456789abcdef0123")
+		if res.code != 4 || !strings.Contains(res.stderr, "not found") {
+			t.Errorf("replay of an unknown run: exit %d, stderr %q; want 4 and not found", res.code, res.stderr)
+		}
+	})
+
+	t.Run("changed fact", func(t *testing.T) {
+		changeOneCostRow(t, firstCostPartition(t, m))
+		res := runBinary(t, binary, "replay", "--config", config, "--run", m.RunID)
+		if res.code == 0 {
+			t.Fatalf("replay after a changed fact exited 0:\n%s", res.stdout)
+		}
+		if !strings.Contains(res.stdout, "fact changed") {
+			t.Errorf("output does not report the changed fact file:\n%s", res.stdout)
+		}
+		if !strings.Contains(res.stdout, "differs ") {
+			t.Errorf("output reports no pack that differs:\n%s", res.stdout)
+		}
+		if !strings.Contains(res.stderr, "replay does not match") {
+			t.Errorf("stderr %q, want the mismatch error", res.stderr)
+		}
+	})
+
+	t.Run("facts gone", func(t *testing.T) {
+		if err := os.Remove(firstCostPartition(t, m)); err != nil {
+			t.Fatal(err)
+		}
+		res := runBinary(t, binary, "replay", "--config", config, "--run", m.RunID)
+		if res.code != 4 || !strings.Contains(res.stderr, "are gone") {
+			t.Errorf("replay with a fact file removed: exit %d, stderr %q; want 4 and are gone", res.code, res.stderr)
+		}
+	})
+}
+
+func TestReadRunManifestRejects(t *testing.T) {
+	dir := t.TempDir()
+	cfg := &config.Config{Dir: dir, OutputDir: "out"}
+	cases := []struct {
+		name, runID, manifest, want string
+	}{
+		{"bad id", "../etc", "", "invalid run id"},
+		{"unknown", "run-00ff", "", "not found"},
+		{"failed run", "run-01", `{"run_id": "run-01", "status": "failed", "failed_step": "load"}`, "has status failed"},
+		{"old manifest", "run-02", `{"run_id": "run-02", "status": "succeeded", "packs": ["/x/2026-Q3/a.yaml"]}`, "recorded no render inputs"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.manifest != "" {
+				path := filepath.Join(dir, "out", "runs", c.runID+".json")
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(c.manifest), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := readRunManifest(cfg, c.runID)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("readRunManifest(%s): %v, want an error containing %q", c.runID, err, c.want)
+			}
+		})
+	}
+}
