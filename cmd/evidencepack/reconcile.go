@@ -30,14 +30,14 @@ is not exactly zero.`,
 }
 
 func runReconcile(cmd *cobra.Command, _ []string) error {
-	cfg, _, err := loadConfig(cmd)
-	if err != nil {
-		return err
-	}
 	label, _ := cmd.Flags().GetString("period")
 	p, err := finance.ParsePeriod(label)
 	if err != nil {
 		return usageError{fmt.Errorf("invalid --period: %w", err)}
+	}
+	cfg, _, err := loadConfig(cmd)
+	if err != nil {
+		return err
 	}
 	res, err := finance.Run(cmd.Context(), cfg, p)
 	if res == nil {

@@ -31,12 +31,13 @@ type monthCost struct {
 
 // monthValue is one account_metrics row of a month.
 type monthValue struct {
-	VerifiedCases  int64
-	CostAvoided    string
-	CostPerVerCase sql.NullString
+	VerifiedCases       int64
+	CostAvoided         string
+	CostPerVerifiedCase sql.NullString
 }
 
-// costValueData is what the finance CSV of a period is built from.
+// costValueData contains the accounts, costs and values that the finance
+// CSV of a period is built from.
 type costValueData struct {
 	names      map[string]string // account name per account id
 	currencies map[string]string // account currency per account id
@@ -137,7 +138,7 @@ func (d *costValueData) readValues(ctx context.Context, db *sql.DB, p Period) er
 	return queryRows(ctx, db, "account_metrics", monthValueQuery, timeArgs(p), func(rows *sql.Rows) error {
 		var month, account string
 		var v monthValue
-		if err := rows.Scan(&month, &account, &v.VerifiedCases, &v.CostAvoided, &v.CostPerVerCase); err != nil {
+		if err := rows.Scan(&month, &account, &v.VerifiedCases, &v.CostAvoided, &v.CostPerVerifiedCase); err != nil {
 			return err
 		}
 		if d.values[month] == nil {
@@ -179,7 +180,7 @@ func (d *costValueData) record(period, month string, monthEnd time.Time, k total
 			v.CostAvoided = "0"
 		}
 		verified, avoided = strconv.FormatInt(v.VerifiedCases, 10), exactText(v.CostAvoided)
-		perCase = exactText(v.CostPerVerCase.String)
+		perCase = exactText(v.CostPerVerifiedCase.String)
 	}
 	provisional := d.dataEnd.Before(monthEnd.AddDate(0, 0, d.windowDays))
 	return []string{

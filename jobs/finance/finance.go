@@ -54,8 +54,8 @@ func Run(ctx context.Context, cfg *config.Config, p Period) (*Result, error) {
 }
 
 // OpenWarehouse opens the DuckDB file read-only, so reconciling never
-// changes the warehouse. DuckDB refuses a read-only open while a run
-// holds the file for writing.
+// changes the warehouse. The open fails while a run has the file
+// open for writing, because DuckDB allows one writing process per file.
 func OpenWarehouse(ctx context.Context, path string) (*sql.DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		if errors.Is(err, os.ErrNotExist) {

@@ -48,7 +48,7 @@ type sourceTotals struct {
 // Parquet facts or the warehouse.
 //
 // NOTE: every accepted line is summed, also a line byte-identical to
-// another, which the run removes as a duplicate; such lines show up as a
+// another. The run removes such a line as a duplicate, so it shows up as a
 // difference.
 func readSourceTotals(ctx context.Context, cfg *config.Config, p Period) (*sourceTotals, error) {
 	totals := &sourceTotals{sums: map[totalKey]*amounts{}, rejected: map[string]int64{}}
