@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -31,12 +32,17 @@ func (c *Config) Account(id string) (*Account, bool) {
 }
 
 // accountColumns are the columns of an accounts file. One row is one
-// workflow of an account; the account columns repeat on each row.
+// workflow of an account; the account columns repeat on each row. The
+// last column, learning_permitted, is optional, so files written before it
+// was added still load.
 var accountColumns = []string{
 	"account_id", "name", "currency", "renewal_date", "annual_contract_value",
 	"workflow", "baseline_handle_time_seconds", "baseline_reopen_rate",
-	"hourly_cost_rate", "autonomy_level", "trial",
+	"hourly_cost_rate", "autonomy_level", "trial", "learning_permitted",
 }
+
+// learningColumn is the index of the optional learning_permitted column.
+const learningColumn = 11
 
 // loadAccountsFile reads AccountsFile, when set, and merges its rows into
 // Accounts. Accounts named in both places are an error.
@@ -77,9 +83,9 @@ func readAccounts(path string, r io.Reader) ([]*Account, error) {
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff")
 	}
-	if strings.Join(header, ",") != strings.Join(accountColumns, ",") {
+	if !slices.Equal(header, accountColumns) && !slices.Equal(header, accountColumns[:learningColumn]) {
 		return nil, &Error{File: path, Line: 1, Key: "header",
-			Msg: "columns must be " + strings.Join(accountColumns, ",")}
+			Msg: "columns must be " + strings.Join(accountColumns, ",") + " (learning_permitted is optional)"}
 	}
 	var order []*Account
 	byID := map[string]*Account{}
@@ -108,14 +114,20 @@ func accountRow(path string, line int, rec []string, byID map[string]*Account) (
 	fail := func(col int, msg string) error {
 		return &Error{File: path, Line: line, Key: accountColumns[col], Msg: msg}
 	}
+	learning, err := learningPermitted(rec)
+	if err != nil {
+		return nil, fail(learningColumn, err.Error())
+	}
 	a := byID[rec[0]]
 	if a == nil {
-		a = &Account{ID: rec[0], Name: rec[1], Currency: rec[2], RenewalDate: rec[3], AnnualContractValue: rec[4]}
+		a = &Account{ID: rec[0], Name: rec[1], Currency: rec[2], RenewalDate: rec[3], AnnualContractValue: rec[4],
+			LearningPermitted: learning}
 	} else if a.Name != rec[1] || a.Currency != rec[2] {
 		return nil, fail(1, fmt.Sprintf("account %q has a different name or currency on another row", rec[0]))
+	} else if a.LearningPermitted != learning {
+		return nil, fail(learningColumn, fmt.Sprintf("account %q has a different learning_permitted on another row", rec[0]))
 	}
 	w := Workflow{Name: rec[5], HourlyCostRate: rec[8], AutonomyLevel: rec[9]}
-	var err error
 	if w.BaselineHandleTimeSeconds, err = strconv.ParseFloat(rec[6], 64); err != nil {
 		return nil, fail(6, fmt.Sprintf("not a number: %q", rec[6]))
 	}
@@ -135,4 +147,17 @@ func validateAccounts(path string, accounts []*Account) error {
 		a.validate(ck, "account "+a.ID)
 	}
 	return errors.Join(ck.errs...)
+}
+
+// learningPermitted parses the optional learning_permitted cell of a row.
+// A missing column or an empty cell is false.
+func learningPermitted(rec []string) (bool, error) {
+	if len(rec) <= learningColumn || rec[learningColumn] == "" {
+		return false, nil
+	}
+	v, err := strconv.ParseBool(rec[learningColumn])
+	if err != nil {
+		return false, fmt.Errorf("must be true or false: %q", rec[learningColumn])
+	}
+	return v, nil
 }

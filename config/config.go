@@ -73,6 +73,10 @@ type Account struct {
 	RenewalDate         string     `yaml:"renewal_date"`
 	AnnualContractValue string     `yaml:"annual_contract_value"`
 	Workflows           []Workflow `yaml:"workflows"`
+	// LearningPermitted records that the contract permits learning from
+	// the account's data, so its review feedback may be counted as
+	// incorporated. The default is false.
+	LearningPermitted bool `yaml:"learning_permitted"`
 }
 
 // Workflow is the baseline of one workflow of an account, measured before
