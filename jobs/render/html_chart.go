@@ -8,12 +8,12 @@ import (
 // Chart geometry in SVG user units. Pages scale each chart to the width of
 // its column through the viewBox.
 const (
-	chartWidth  = 640.0
-	chartHeight = 230.0
-	plotLeft    = 64.0
-	plotRight   = chartWidth - 12
-	plotTop     = 34.0
-	plotBottom  = chartHeight - 30
+	chartWidth      = 640.0
+	smallChartWidth = 320.0
+	chartHeight     = 230.0
+	plotLeft        = 56.0
+	plotTop         = 34.0
+	plotBottom      = chartHeight - 30
 )
 
 // chartValue is one measured figure: Value sizes the mark, Text is the
@@ -34,6 +34,8 @@ type chartSeries struct {
 
 // barChart is a vertical bar chart ready for the SVG template.
 type barChart struct {
+	Width  float64
+	Right  float64
 	Title  string
 	Desc   string
 	Legend []legendEntry
@@ -70,12 +72,14 @@ type bar struct {
 	Missing      bool
 }
 
-// newBarChart lays out one group of bars per label, one bar per series.
-// unit formats the axis ticks: "count", "percent" or a currency code.
-func newBarChart(title, desc, unit string, labels []string, series []chartSeries) barChart {
+// newBarChart lays out one group of bars per label, one bar per series,
+// in a chart width units wide. unit formats the axis ticks: "count",
+// "percent" or a currency code.
+func newBarChart(width float64, title, desc, unit string, labels []string, series []chartSeries) barChart {
 	low, high := valueRange(series)
 	scale := newLinearScale(low, high, plotBottom, plotTop)
-	c := barChart{Title: title, Desc: desc, ZeroY: scale.y(0)}
+	plotRight := width - 12
+	c := barChart{Width: width, Right: plotRight, Title: title, Desc: desc, ZeroY: scale.y(0)}
 	for _, v := range scale.ticks {
 		c.Ticks = append(c.Ticks, axisTick{Y: scale.y(v), Label: tickLabel(v, unit)})
 	}

@@ -42,7 +42,7 @@ func verifiedCasesChart(p *Pack, months []string) barChart {
 		values[i] = measured(count(t.VerifiedResolvedCases),
 			fmt.Sprintf("%s: %d verified resolved cases. %s", t.Month, t.VerifiedResolvedCases, p.Formulas["verified_resolved_cases"]))
 	}
-	return newBarChart("Verified resolved cases by month", "Count of verified resolved cases per month.", "count",
+	return newBarChart(smallChartWidth, "Verified resolved cases by month", "Count of verified resolved cases per month.", "count",
 		months, []chartSeries{{Name: "Verified resolved cases", Class: "series-work", Values: values}})
 }
 
@@ -52,7 +52,7 @@ func handleTimeChart(p *Pack, months []string) barChart {
 		values[i] = measured(t.HandleTimeReduction,
 			fmt.Sprintf("%s: handle time reduction %s. %s", t.Month, t.HandleTimeReduction, p.Formulas["handle_time_reduction"]))
 	}
-	return newBarChart("Handle time reduction by month", "Handle time reduction against the baseline per month.", "percent",
+	return newBarChart(smallChartWidth, "Handle time reduction by month", "Handle time reduction against the baseline per month.", "percent",
 		months, []chartSeries{{Name: "Handle time reduction", Class: "series-value", Values: values}})
 }
 
@@ -62,7 +62,7 @@ func costAvoidedChart(p *Pack, months []string) barChart {
 		values[i] = measured(t.EstimatedCostAvoided,
 			fmt.Sprintf("%s: estimated cost avoided %s. %s", t.Month, t.EstimatedCostAvoided, p.Formulas["estimated_cost_avoided"]))
 	}
-	return newBarChart("Estimated cost avoided by month", "Estimated cost avoided per month in "+p.Cost.Currency+".",
+	return newBarChart(smallChartWidth, "Estimated cost avoided by month", "Estimated cost avoided per month in "+p.Cost.Currency+".",
 		p.Cost.Currency, months, []chartSeries{{Name: "Estimated cost avoided", Class: "series-value", Values: values}})
 }
 
@@ -74,7 +74,7 @@ func activeUsersChart(p *Pack) barChart {
 		values[i] = measured(count(t.ActiveUsers),
 			fmt.Sprintf("%s: %d active users. %s", t.Month, t.ActiveUsers, p.Formulas["active_users"]))
 	}
-	return newBarChart("Active users by month", "Distinct active users per month.", "count",
+	return newBarChart(chartWidth, "Active users by month", "Distinct active users per month.", "count",
 		months, []chartSeries{{Name: "Active users", Class: "series-adoption", Values: values}})
 }
 
@@ -88,7 +88,7 @@ func costBesideValueChart(p *Pack) barChart {
 		avoided[i] = measured(t.EstimatedCostAvoided,
 			fmt.Sprintf("%s: estimated cost avoided %s. %s", t.Month, t.EstimatedCostAvoided, p.Formulas["estimated_cost_avoided"]))
 	}
-	return newBarChart("Cost beside estimated cost avoided by month",
+	return newBarChart(chartWidth, "Cost beside estimated cost avoided by month",
 		"Paired bars per month: total cost and estimated cost avoided in "+p.Cost.Currency+".", p.Cost.Currency, months,
 		[]chartSeries{
 			{Name: "Total cost", Class: "series-cost", Values: costs},
