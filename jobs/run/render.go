@@ -45,6 +45,7 @@ func (r *runner) render(ctx context.Context) error {
 				return stepErr("render", ErrOutput, err)
 			}
 			packs = append(packs, pack)
+			r.log.Debug("pack written", "account", a.ID, "period", period)
 		}
 		if err := writeIndex(dir, period, r.cfg.Pack.Formats, packs); err != nil {
 			return stepErr("render", ErrOutput, err)
