@@ -28,12 +28,12 @@ exits 0 only when every pack matches and no fact file changed.`,
 }
 
 func runReplay(cmd *cobra.Command, _ []string) error {
-	cfg, _, err := loadConfig(cmd)
+	cfg, raw, err := loadConfig(cmd)
 	if err != nil {
 		return err
 	}
 	runID, _ := cmd.Flags().GetString("run")
-	report, err := run.Replay(cmd.Context(), cfg, runID)
+	report, err := run.Replay(cmd.Context(), cfg, runID, raw)
 	if err != nil {
 		return err
 	}
@@ -47,6 +47,9 @@ func runReplay(cmd *cobra.Command, _ []string) error {
 func printReplay(w io.Writer, report *run.ReplayReport) {
 	for _, f := range report.ChangedFacts {
 		fmt.Fprintf(w, "fact changed  %s (recorded sha256 %s)\n", f.File, f.SHA256)
+	}
+	if report.ConfigChanged {
+		fmt.Fprintln(w, "note: the config file differs from the run's, so packs may differ for that reason")
 	}
 	if report.ViewsChanged {
 		fmt.Fprintln(w, "note: the view SQL of this build differs from the run's, so packs may differ for that reason")

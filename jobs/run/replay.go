@@ -188,7 +188,10 @@ type ReplayReport struct {
 	// ViewsChanged is set when the view SQL of this build differs from the
 	// run's, so packs may differ for that reason alone.
 	ViewsChanged bool
-	Packs        []PackResult
+	// ConfigChanged is set when the config file differs from the run's.
+	// Replay takes the accounts from the current config.
+	ConfigChanged bool
+	Packs         []PackResult
 }
 
 // PackResult is the replay outcome of one pack file.
@@ -215,13 +218,15 @@ func (rep *ReplayReport) Matches() bool {
 // in a temporary DuckDB database and compares them byte for byte with
 // the packs the run wrote. It fails with ErrInput when the run is unknown,
 // was recorded without its render inputs, or a fact file is gone. Packs
-// that do not match are reported, not returned as an error.
-func Replay(ctx context.Context, cfg *config.Config, runID string) (*ReplayReport, error) {
+// that do not match are reported, not returned as an error. configBytes
+// is the raw config file, compared with the run's config hash.
+func Replay(ctx context.Context, cfg *config.Config, runID string, configBytes []byte) (*ReplayReport, error) {
 	m, err := readRunManifest(cfg, runID)
 	if err != nil {
 		return nil, err
 	}
-	rep := &ReplayReport{RunID: m.RunID}
+	configSum := sha256.Sum256(configBytes)
+	rep := &ReplayReport{RunID: m.RunID, ConfigChanged: hex.EncodeToString(configSum[:]) != m.ConfigSHA256}
 	if rep.ChangedFacts, err = checkFacts(ctx, m); err != nil {
 		return nil, err
 	}

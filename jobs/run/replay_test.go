@@ -161,6 +161,9 @@ func TestReplayOfDemoRun(t *testing.T) {
 		if matches != len(m.Packs) {
 			t.Errorf("%d match lines, want %d:\n%s", matches, len(m.Packs), res.stdout)
 		}
+		if strings.Contains(res.stdout, "note:") {
+			t.Errorf("replay notes a changed config or view SQL, want neither:\n%s", res.stdout)
+		}
 	})
 
 	t.Run("unknown run", func(t *testing.T) {
