@@ -281,7 +281,7 @@ func readRunManifest(cfg *config.Config, runID string) (*Manifest, error) {
 // checkFacts hashes every fact file the run's packs were rendered from. It
 // returns the files whose content changed, and fails when any is gone.
 func checkFacts(ctx context.Context, m *Manifest) ([]PartitionInfo, error) {
-	var changed, gone []PartitionInfo
+	var changed, missing []PartitionInfo
 	for _, p := range m.RenderInputs.Facts {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -289,16 +289,16 @@ func checkFacts(ctx context.Context, m *Manifest) ([]PartitionInfo, error) {
 		sum, err := fileSHA256(p.File)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			gone = append(gone, p)
+			missing = append(missing, p)
 		case err != nil:
 			return nil, fmt.Errorf("%w: %w", ErrInput, err)
 		case sum != p.SHA256:
 			changed = append(changed, p)
 		}
 	}
-	if len(gone) > 0 {
+	if len(missing) > 0 {
 		return nil, fmt.Errorf("%w: facts of run %s are gone: %d of %d Parquet files are missing, first %s",
-			ErrInput, m.RunID, len(gone), len(m.RenderInputs.Facts), gone[0].File)
+			ErrInput, m.RunID, len(missing), len(m.RenderInputs.Facts), missing[0].File)
 	}
 	return changed, nil
 }
