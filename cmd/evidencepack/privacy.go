@@ -23,7 +23,7 @@ func hmacKey(cfg *config.Config) ([]byte, error) {
 			config.ErrInvalid, name, transforms.MinPseudonymKeyBytes)
 	}
 	if len(v) < transforms.MinPseudonymKeyBytes {
-		return nil, fmt.Errorf("%w: environment variable %s holds a pseudonym key of %d bytes, need at least %d",
+		return nil, fmt.Errorf("%w: environment variable %s contains a pseudonym key of %d bytes, need at least %d",
 			config.ErrInvalid, name, len(v), transforms.MinPseudonymKeyBytes)
 	}
 	return []byte(v), nil

@@ -26,7 +26,7 @@ type privacyGuard struct {
 	redactions map[string]map[string]int64
 }
 
-// guardOutcome is what the guard decided about one fact.
+// guardOutcome is the guard's decision on one fact.
 type guardOutcome int
 
 const (
@@ -110,8 +110,8 @@ func (g *privacyGuard) count(column, placeholder string) {
 }
 
 // checkText rejects a fact with a text column that is not valid UTF-8 or
-// contains a NUL byte: Parquet strings must be UTF-8, and a NUL cuts text
-// short in C-based readers.
+// contains a NUL byte, because Parquet strings must be UTF-8 and a NUL cuts
+// text short in C-based readers.
 func checkText(f transforms.Fact) (transforms.Reject, bool) {
 	var rej transforms.Reject
 	bad := false
