@@ -203,7 +203,8 @@ func TestIndexPageInChromium(t *testing.T) {
 
 func saveScreenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	// Quality 100 makes chromedp capture PNG; any lower value gives JPEG.
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
