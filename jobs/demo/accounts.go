@@ -212,8 +212,13 @@ func drawWorkflow(r *rand.Rand, name string) *workflow {
 var accountsHeader = []string{
 	"account_id", "name", "currency", "renewal_date", "annual_contract_value",
 	"workflow", "baseline_handle_time_seconds", "baseline_reopen_rate",
-	"hourly_cost_rate", "autonomy_level", "trial",
+	"hourly_cost_rate", "autonomy_level", "trial", "learning_permitted",
 }
+
+// learningPermitted marks two accounts in three as permitting learning
+// from their data. Every third account from the second on does not, so
+// the packs show both cases.
+func learningPermitted(a *account) bool { return a.Number%3 != 2 }
 
 // writeAccounts writes accounts.csv, one row per account and workflow.
 func (g *generator) writeAccounts(ctx context.Context) error {
@@ -241,7 +246,7 @@ func accountRow(a *account, w *workflow) []string {
 		a.ID, a.Name, a.Currency, a.RenewalDate.Format(time.DateOnly),
 		formatCents(a.ContractCents), w.Name, strconv.Itoa(w.BaselineSeconds),
 		strconv.FormatFloat(w.BaselineReopen, 'f', 3, 64), formatCents(w.HourlyCents),
-		w.Autonomy, strconv.FormatBool(w.Trial),
+		w.Autonomy, strconv.FormatBool(w.Trial), strconv.FormatBool(learningPermitted(a)),
 	}
 }
 

@@ -29,6 +29,7 @@ func Build(ctx context.Context, db *sql.DB, accountID, periodLabel string, prov 
 	}
 	if !found {
 		m.Provisional = settings.provisional(per)
+		m.FeedbackIncorporated.Valid = acct.LearningPermitted
 	}
 	p := newPack(acct, per, m, prov)
 	p.FinalAfter = settings.finalAfter(per)
@@ -91,19 +92,23 @@ func queryStrings(ctx context.Context, db *sql.DB, view, query string, args ...a
 
 // account is the accounts row of a pack.
 type account struct {
-	ID       string
-	Name     string
-	Currency string
+	ID                string
+	Name              string
+	Currency          string
+	LearningPermitted bool
 }
 
 func readAccount(ctx context.Context, db *sql.DB, id string) (account, error) {
 	var name, currency nullString
-	err := db.QueryRowContext(ctx, "SELECT name, currency FROM accounts WHERE account_id = ?", id).Scan(&name, &currency)
+	var learning bool
+	err := db.QueryRowContext(ctx,
+		"SELECT name, currency, COALESCE(learning_permitted, FALSE) FROM accounts WHERE account_id = ?", id).
+		Scan(&name, &currency, &learning)
 	if errors.Is(err, sql.ErrNoRows) {
 		return account{}, fmt.Errorf("account %q not found in the accounts table: add it to the config", id)
 	}
 	if err != nil {
 		return account{}, fmt.Errorf("query accounts: %w", err)
 	}
-	return account{ID: id, Name: name.String, Currency: currency.String}, nil
+	return account{ID: id, Name: name.String, Currency: currency.String, LearningPermitted: learning}, nil
 }

@@ -2,16 +2,21 @@ package render
 
 type figureFunc = func(label, value, key string) figure
 
-// headlineFigures are the cards at the top of the page.
+// headlineFigures are the cards at the top of the page. Without cost lines
+// the cost cards say so instead of showing zeros.
 func headlineFigures(p *Pack, fig figureFunc) []figure {
+	total, perCase := p.Cost.Total, p.Cost.CostPerVerifiedCase
+	if p.Cost.Lines == 0 {
+		total, perCase = "no cost lines", notAvailable
+	}
 	return []figure{
 		fig("Verified resolved cases", count(p.WorkPerformed.VerifiedResolvedCases), "verified_resolved_cases"),
 		fig("Handle time reduction", p.Value.HandleTimeReduction, "handle_time_reduction"),
 		fig("Estimated cost avoided", p.Value.EstimatedCostAvoided, "estimated_cost_avoided"),
 		fig("Review accuracy", p.Quality.ReviewAccuracy, "review_accuracy"),
 		fig("Active users", count(p.Adoption.ActiveUsers), "active_users"),
-		fig("Total cost", p.Cost.Total, "cost_total"),
-		fig("Cost per verified case", p.Cost.CostPerVerifiedCase, "cost_per_verified_case"),
+		fig("Total cost", total, "cost_total"),
+		fig("Cost per verified case", perCase, "cost_per_verified_case"),
 		fig("Incidents opened", count(p.Trust.Incidents), "incidents"),
 	}
 }
@@ -38,7 +43,7 @@ func qualityFigures(p *Pack, fig figureFunc) []figure {
 	return []figure{
 		fig("Review accuracy", p.Quality.ReviewAccuracy, "review_accuracy"),
 		fig("Reviewed cases", count(p.Quality.ReviewedCases), "reviewed_cases"),
-		fig("Feedback incorporated (labels)", count(p.FeedbackIncorporated), "feedback_incorporated"),
+		fig("Feedback incorporated (labels)", feedbackText(p), "feedback_incorporated"),
 	}
 }
 
@@ -71,4 +76,13 @@ func trustFigures(p *Pack, fig figureFunc) []figure {
 
 func auditFigures(p *Pack, fig figureFunc) []figure {
 	return []figure{fig("Audit exports completed", count(p.Trust.AuditExportsCompleted), "audit_exports_completed")}
+}
+
+// feedbackText returns the feedback count, or the note when the account
+// does not permit learning from its data.
+func feedbackText(p *Pack) string {
+	if p.FeedbackIncorporated == nil {
+		return p.FeedbackIncorporatedNote
+	}
+	return count(*p.FeedbackIncorporated)
 }

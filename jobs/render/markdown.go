@@ -139,7 +139,11 @@ func writeCandidates(b *bytes.Buffer, p *Pack) {
 		rows[i] = []string{mdText(c.Workflow), c.Kind, levelChange(c), candidateEvidence(c.Evidence)}
 	}
 	writeTable(b, []string{"Workflow", "Kind", "Level", "Evidence"}, rows)
-	fmt.Fprintf(b, "Feedback incorporated: %d labels[^feedback_incorporated]\n\n", p.FeedbackIncorporated)
+	if p.FeedbackIncorporated == nil {
+		fmt.Fprintf(b, "Feedback incorporated: %s[^feedback_incorporated]\n\n", p.FeedbackIncorporatedNote)
+		return
+	}
+	fmt.Fprintf(b, "Feedback incorporated: %d labels[^feedback_incorporated]\n\n", *p.FeedbackIncorporated)
 }
 
 func levelChange(c Candidate) string {

@@ -20,7 +20,7 @@ type metrics struct {
 	ReviewAccuracy          nullFloat
 	ActiveUsers             int64
 	AuditExportsCompleted   int64
-	FeedbackIncorporated    int64
+	FeedbackIncorporated    sql.NullInt64 // NULL when learning is not permitted
 	EffectiveCost           nullDecimal
 	BilledCost              nullDecimal
 	Credits                 nullDecimal
@@ -109,8 +109,23 @@ func newPack(a account, p period, m metrics, prov Provenance) *Pack {
 			Unresolved:            m.UnresolvedIncidents,
 			AuditExportsCompleted: m.AuditExportsCompleted,
 		},
-		FeedbackIncorporated: m.FeedbackIncorporated,
-		Formulas:             formulas(),
-		Provenance:           prov,
+		FeedbackIncorporated:     feedbackCount(m.FeedbackIncorporated),
+		FeedbackIncorporatedNote: feedbackNote(m.FeedbackIncorporated),
+		Formulas:                 formulas(),
+		Provenance:               prov,
 	}
+}
+
+func feedbackCount(n sql.NullInt64) *int64 {
+	if !n.Valid {
+		return nil
+	}
+	return &n.Int64
+}
+
+func feedbackNote(n sql.NullInt64) string {
+	if n.Valid {
+		return ""
+	}
+	return FeedbackNotCounted
 }

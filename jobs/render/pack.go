@@ -13,21 +13,29 @@ type Pack struct {
 	// FinalAfter is the date (YYYY-MM-DD, UTC) on which the figures become
 	// final: the period end plus verification_window_days. A run whose
 	// data reaches that date renders the pack as not provisional.
-	FinalAfter           string      `yaml:"final_after" json:"final_after"`
-	WorkPerformed        Work        `yaml:"work_performed" json:"work_performed"`
-	Value                Value       `yaml:"value" json:"value"`
-	Quality              Quality     `yaml:"quality" json:"quality"`
-	Adoption             Adoption    `yaml:"adoption" json:"adoption"`
-	Cost                 Cost        `yaml:"cost" json:"cost"`
-	Trust                Trust       `yaml:"trust" json:"trust"`
-	ExpansionCandidates  []Candidate `yaml:"expansion_candidates" json:"expansion_candidates"`
-	FeedbackIncorporated int64       `yaml:"feedback_incorporated" json:"feedback_incorporated"`
+	FinalAfter          string      `yaml:"final_after" json:"final_after"`
+	WorkPerformed       Work        `yaml:"work_performed" json:"work_performed"`
+	Value               Value       `yaml:"value" json:"value"`
+	Quality             Quality     `yaml:"quality" json:"quality"`
+	Adoption            Adoption    `yaml:"adoption" json:"adoption"`
+	Cost                Cost        `yaml:"cost" json:"cost"`
+	Trust               Trust       `yaml:"trust" json:"trust"`
+	ExpansionCandidates []Candidate `yaml:"expansion_candidates" json:"expansion_candidates"`
+	// FeedbackIncorporated is nil when the contract does not permit
+	// learning from the account's data, and FeedbackIncorporatedNote says
+	// so.
+	FeedbackIncorporated     *int64 `yaml:"feedback_incorporated" json:"feedback_incorporated"`
+	FeedbackIncorporatedNote string `yaml:"feedback_incorporated_note,omitempty" json:"feedback_incorporated_note,omitempty"`
 	// Formulas maps each derived metric to the formula behind it. YAML and
 	// JSON encoders write map keys sorted, so output stays deterministic.
 	Formulas         map[string]string `yaml:"formulas" json:"formulas"`
 	DataQualityNotes []string          `yaml:"data_quality_notes" json:"data_quality_notes"`
 	Provenance       Provenance        `yaml:"provenance" json:"provenance"`
 }
+
+// FeedbackNotCounted is the note of a pack whose account does not permit
+// learning from its data.
+const FeedbackNotCounted = "not counted: the contract does not permit learning from this account's data"
 
 // Provenance names the run and inputs that produced a pack.
 type Provenance struct {

@@ -29,6 +29,14 @@ const runsTable = `CREATE TABLE IF NOT EXISTS runs (
   manifest VARCHAR
 )`
 
+// addLearningPermitted adds the last column of accounts to a warehouse
+// created before the column existed, since CREATE TABLE IF NOT EXISTS
+// keeps an existing table as it is.
+var addLearningPermitted = warehouse.Statement{
+	Name: "accounts.learning_permitted",
+	SQL:  "ALTER TABLE accounts ADD COLUMN IF NOT EXISTS learning_permitted BOOLEAN",
+}
+
 // openWarehouse opens the DuckDB file and creates the tables that are
 // missing.
 func (r *runner) openWarehouse(ctx context.Context) error {
@@ -52,7 +60,8 @@ func (r *runner) openWarehouse(ctx context.Context) error {
 		wh.Close()
 		return stepErr("load", ErrWarehouse, err)
 	}
-	stmts := append(toStatements(tables), warehouse.Statement{Name: "runs", SQL: runsTable})
+	stmts := append(toStatements(tables), warehouse.Statement{Name: "runs", SQL: runsTable},
+		addLearningPermitted)
 	if err := wh.Exec(ctx, stmts); err != nil {
 		wh.Close()
 		return stepErr("load", ErrWarehouse, err)
@@ -111,8 +120,8 @@ func accountStatements(cfg *config.Config) []warehouse.Statement {
 		stmts = append(stmts, warehouse.Statement{
 			Name: "account " + a.ID,
 			SQL: `INSERT INTO accounts VALUES (?, ?, ?, CAST(NULLIF(?, '') AS DATE),
-				CAST(NULLIF(?, '') AS DECIMAL(38,18)))`,
-			Args: []any{a.ID, a.Name, a.Currency, a.RenewalDate, a.AnnualContractValue},
+				CAST(NULLIF(?, '') AS DECIMAL(38,18)), ?)`,
+			Args: []any{a.ID, a.Name, a.Currency, a.RenewalDate, a.AnnualContractValue, a.LearningPermitted},
 		})
 		for _, w := range a.Workflows {
 			stmts = append(stmts, warehouse.Statement{

@@ -5,5 +5,6 @@ CREATE TABLE IF NOT EXISTS {{ table "accounts" }} (
   name {{ type "string" }},
   currency {{ type "string" }},
   renewal_date {{ type "date" }},
-  annual_contract_value {{ type "money" }}
+  annual_contract_value {{ type "money" }},
+  learning_permitted {{ type "boolean" }}
 )

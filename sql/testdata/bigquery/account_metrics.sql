@@ -19,7 +19,10 @@
 --   usage_events             usage events
 --   audit_exports_completed  audit_export_completed events
 --   review_labels            labels in the period
---   feedback_incorporated    labels with incorporated_as set
+--   feedback_incorporated    labels with incorporated_as set; NULL unless
+--                            accounts.learning_permitted is TRUE, because
+--                            the contract must permit learning from the
+--                            account's data
 --   effective_cost, billed_cost, credits   in the account currency, 0 if none
 --   cost_per_verified_case   effective_cost / verified_resolved_cases, 18
 --                            digits truncated, NULL with no verified case
@@ -92,7 +95,7 @@ joined AS (
     COALESCE(u.usage_events, 0) AS usage_events,
     COALESCE(u.audit_exports_completed, 0) AS audit_exports_completed,
     COALESCE(l.review_labels, 0) AS review_labels,
-    COALESCE(l.feedback_incorporated, 0) AS feedback_incorporated,
+    CASE WHEN a.learning_permitted THEN COALESCE(l.feedback_incorporated, 0) END AS feedback_incorporated,
     COALESCE(k.effective_cost, CAST(0 AS BIGNUMERIC(38,18))) AS effective_cost,
     COALESCE(k.billed_cost, CAST(0 AS BIGNUMERIC(38,18))) AS billed_cost,
     COALESCE(k.credits, CAST(0 AS BIGNUMERIC(38,18))) AS credits,

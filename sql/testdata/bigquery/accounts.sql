@@ -5,5 +5,6 @@ CREATE TABLE IF NOT EXISTS `acme-prod.evidence.accounts` (
   name STRING,
   currency STRING,
   renewal_date DATE,
-  annual_contract_value BIGNUMERIC(38,18)
+  annual_contract_value BIGNUMERIC(38,18),
+  learning_permitted BOOL
 )
