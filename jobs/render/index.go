@@ -83,14 +83,18 @@ func newIndexRow(p *Pack, f map[string]string) indexRow {
 		status.Text = "provisional until " + p.FinalAfter
 		status.SortKey, status.Class = status.Text, "status-provisional"
 	}
+	total, perCase := figureCell(p.Cost.Total, f["cost_total"]), figureCell(p.Cost.CostPerVerifiedCase, f["cost_per_verified_case"])
+	if p.Cost.Lines == 0 {
+		total.Text, total.SortKey, perCase = "no cost lines", "-Infinity", figureCell(notAvailable, perCase.Formula)
+	}
 	return indexRow{Pack: p, Href: url.PathEscape(p.AccountID) + ".html", Cells: []indexCell{
 		countCell(p.WorkPerformed.VerifiedResolvedCases, f["verified_resolved_cases"]),
 		figureCell(p.Value.HandleTimeReduction, f["handle_time_reduction"]),
 		figureCell(p.Quality.ReviewAccuracy, f["review_accuracy"]),
 		countCell(p.Adoption.ActiveUsers, f["active_users"]),
-		figureCell(p.Cost.Total, f["cost_total"]),
+		total,
 		{Text: p.Cost.Currency, SortKey: p.Cost.Currency},
-		figureCell(p.Cost.CostPerVerifiedCase, f["cost_per_verified_case"]),
+		perCase,
 		countCell(p.Trust.Incidents, f["incidents"]),
 		status,
 	}}
