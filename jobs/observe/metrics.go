@@ -198,3 +198,13 @@ func previousLastSuccess(path string) map[string]float64 {
 	}
 	return out
 }
+
+// RunsCounter returns the counter of job's runs with status.
+func (m *Metrics) RunsCounter(job, status string) prometheus.Counter {
+	return m.runs.WithLabelValues(job, status)
+}
+
+// RetriesCounter returns the counter of job's retried attempts.
+func (m *Metrics) RetriesCounter(job string) prometheus.Counter {
+	return m.retries.WithLabelValues(job)
+}
