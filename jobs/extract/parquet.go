@@ -21,7 +21,16 @@ const parquetBatchRows = 1024
 // readParquet streams a FOCUS Parquet file one record batch at a time and
 // converts every cell to the text that a CSV export would hold, so that
 // both go through the same parsing.
-func (r *focusReader) readParquet(em *emitter) error {
+//
+// arrow-go v18.9.0 panics on some corrupt files, for example on a footer
+// whose schema has an unknown logical type. Such a panic becomes an error
+// of this file, so one bad file cannot crash the run.
+func (r *focusReader) readParquet(em *emitter) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("read %s: invalid Parquet file: %v", em.file, p)
+		}
+	}()
 	pf, err := file.OpenParquetFile(em.file, false)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", em.file, err)
@@ -72,12 +81,14 @@ func (r *focusReader) parquetBatches(em *emitter, rr pqarrow.RecordReader, heade
 	for rr.Next() {
 		batch := rr.RecordBatch()
 		for row := 0; row < int(batch.NumRows()); row++ {
+			// The cells are read before the record is numbered, so a panic
+			// on a corrupt page leaves no record unreported.
+			for c := range values {
+				values[c], nulls[c] = arrowText(batch.Column(c), row)
+			}
 			o, err := em.next()
 			if err != nil {
 				return err
-			}
-			for c := range values {
-				values[c], nulls[c] = arrowText(batch.Column(c), row)
 			}
 			if err := r.emitRow(em, o, header, values, nulls); err != nil {
 				return err
