@@ -130,7 +130,7 @@ func checkAccounting(t *testing.T, m *run.Manifest) {
 		t.Fatalf("manifest status = %s (%s)", m.Status, m.Error)
 	}
 	for name, s := range m.Sources {
-		if s.Records != s.Facts+s.Rejected+s.Duplicates+s.OutOfWindow {
+		if s.Records != s.Facts+s.Rejected+s.Duplicates+s.OutOfWindow+s.NotAllowed {
 			t.Errorf("source %s: %d read != %d facts + %d quarantined + %d duplicates + %d outside",
 				name, s.Records, s.Facts, s.Rejected, s.Duplicates, s.OutOfWindow)
 		}
