@@ -35,7 +35,7 @@ func testManifest() *run.Manifest {
 	return &run.Manifest{
 		RunID: "run-0123456789abcdef0123", Status: run.StatusSucceeded, From: "2026-07-01", To: "2026-07-02",
 		FinishedAt: time.Date(2026, 7, 3, 2, 10, 0, 0, time.UTC),
-		Inputs: []run.InputFile{{Source: "product_events", Path: "/data/usage/2026-07-01.jsonl", Size: 10, SHA256: "ab"}},
+		Inputs:     []run.InputFile{{Source: "product_events", Path: "/data/usage/2026-07-01.jsonl", Size: 10, SHA256: "ab"}},
 		Sources: map[string]*run.SourceStats{"product_events": {Kind: "usage", Table: "usage_events",
 			Counts: transforms.Counts{Records: 10, Facts: 7, Rejected: 2, Duplicates: 1}}},
 		Partitions: []run.PartitionInfo{
