@@ -5,7 +5,7 @@ DEMO_FROM := 2026-07-01
 DEMO_TO   := 2026-09-30
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build demo test lint clean
+.PHONY: build demo test lint clean dictionary
 
 build:
 	$(GO) build -o $(BIN) ./cmd/evidencepack
@@ -17,6 +17,11 @@ demo: build
 
 # test runs the whole suite; tests that read ../shared/realdata skip with
 # a message when that folder is absent.
+# dictionary regenerates docs/data-dictionary.md from the SQL files; a test
+# fails while the committed file is out of date.
+dictionary:
+	$(GO) generate ./sql
+
 test:
 	$(GO) test -count=1 -timeout 20m ./...
 

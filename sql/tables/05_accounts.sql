@@ -1,5 +1,15 @@
 -- accounts: one row per customer account, from the config or its accounts
 -- CSV. currency is an ISO 4217 code such as USD.
+-- Grain: one row per account.
+-- Columns:
+--   account_id             account id used by every fact
+--   name                   display name of the account
+--   currency               ISO 4217 currency of the contract and the packs
+--   renewal_date           next contract renewal date
+--   annual_contract_value  contract value per year in currency
+--   learning_permitted     TRUE when the contract permits learning from the
+--                          account's data; feedback is counted as
+--                          incorporated only then
 CREATE TABLE IF NOT EXISTS {{ table "accounts" }} (
   account_id {{ type "string" }},
   name {{ type "string" }},

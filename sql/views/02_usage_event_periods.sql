@@ -2,9 +2,11 @@
 -- in, its month and its quarter, so that distinct counts and other
 -- non-additive figures are computed per period and never summed.
 -- Grain: one row per event and period (two rows per event).
--- Columns: grain, period, period_start, period_end (as in periods), then
---   the usage_events columns event_id, occurred_at, account_id, workflow,
---   case_id, user_id, event_type, autonomy_level, handle_time_seconds.
+-- Columns:
+--   grain, period, period_start, period_end  as in periods
+--   event_id, occurred_at, account_id, workflow, case_id, user_id,
+--   event_type, autonomy_level, handle_time_seconds
+--       as in usage_events
 CREATE OR REPLACE VIEW {{ table "usage_event_periods" }} AS
 SELECT
   p.grain,

@@ -1,10 +1,12 @@
 -- cost_line_periods: each cost line joined to its month and its quarter by
 -- charge_period_start.
 -- Grain: one row per cost line and period (two rows per line).
--- Columns: grain, period, period_start, period_end, then the cost_lines
---   columns line_id, charge_period_start, account_id, provider, service,
+-- Columns:
+--   grain, period, period_start, period_end  as in periods
+--   line_id, charge_period_start, account_id, provider, service,
 --   charge_category, billed_cost, effective_cost, currency,
---   commitment_purchase.
+--   commitment_purchase
+--       as in cost_lines
 CREATE OR REPLACE VIEW {{ table "cost_line_periods" }} AS
 SELECT
   p.grain,

@@ -1,7 +1,9 @@
 -- account_periods: the periods in which an account has any fact. These are
 -- the periods that a pack can be rendered for.
 -- Grain: one row per account and period.
--- Columns: grain, period, period_start, period_end, account_id.
+-- Columns:
+--   grain, period, period_start, period_end  as in periods
+--   account_id  account with at least one fact in the period
 CREATE OR REPLACE VIEW {{ table "account_periods" }} AS
 SELECT grain, period, period_start, period_end, account_id
 FROM {{ table "usage_event_periods" }}

@@ -5,10 +5,14 @@
 -- Grain: one row per account, case and period.
 -- Columns:
 --   grain, period, period_start, period_end  as in periods
---   account_id, case_id
+--   account_id        account of the case
+--   case_id           the reviewed case
 --   workflow          workflow of the latest label
 --   labels            labels of the case in the period
---   label_id, labeled_at, verdict, failure_category  of the latest label
+--   label_id          id of the latest label
+--   labeled_at        time of the latest label, UTC
+--   verdict           verdict of the latest label
+--   failure_category  failure category of the latest label (nullable)
 --   correct           TRUE when the latest verdict is 'correct'
 CREATE OR REPLACE VIEW {{ table "reviewed_cases" }} AS
 WITH ranked AS (

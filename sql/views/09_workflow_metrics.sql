@@ -5,22 +5,30 @@
 -- Grain: one row per account, workflow and period.
 -- Columns:
 --   grain, period, period_start, period_end  as in periods
---   account_id, workflow
---   resolved_cases, verified_resolved_cases, reopened_cases
---       from resolved_cases; reopened means reopened inside the window
+--   account_id                 account of the workflow
+--   workflow                   workflow name
+--   resolved_cases             cases resolved in the period (resolved_cases
+--                              rows)
+--   verified_resolved_cases    resolved cases whose resolution is verified
+--   reopened_cases             resolved cases reopened inside the window
 --   handle_time_cases          resolved cases whose resolution has a handle time
 --   mean_handle_time_seconds   mean handle time of those cases
 --   baseline_handle_time_seconds, baseline_reopen_rate, hourly_cost_rate,
---   autonomy_level, trial      from account_workflows (NULL when missing;
---                              trial is FALSE then)
+--   autonomy_level             from account_workflows, NULL when the
+--                              workflow is missing there
+--   trial                      from account_workflows, FALSE when the
+--                              workflow is missing there
 --   handle_time_reduction      1 - mean / baseline
 --   reopen_rate                reopened_cases / resolved_cases
 --   handle_time_saved_seconds  max(0, baseline - mean), 6 fractional digits
 --   estimated_cost_avoided     verified_resolved_cases * saved seconds / 3600
 --                              * hourly_cost_rate, fixed point with 18 digits
 --                              truncated, in the account currency
---   reviewed_cases, correct_reviewed_cases, review_accuracy
---   incidents, sev1_incidents  incidents on the workflow opened in the period
+--   reviewed_cases             cases with a review label in the period
+--   correct_reviewed_cases     reviewed cases whose latest verdict is correct
+--   review_accuracy            correct_reviewed_cases / reviewed_cases
+--   incidents                  incidents on the workflow opened in the period
+--   sev1_incidents             incidents on the workflow with severity sev1
 CREATE OR REPLACE VIEW {{ table "workflow_metrics" }} AS
 WITH workflow_keys AS (
   SELECT grain, period, period_start, period_end, account_id, workflow

@@ -8,7 +8,8 @@
 -- Grain: one row per account, currency and period.
 -- Columns:
 --   grain, period, period_start, period_end  as in periods
---   account_id, currency
+--   account_id                       account of the cost lines
+--   currency                         currency of the cost lines
 --   effective_cost                   sum of effective_cost, purchases left out
 --   billed_cost                      sum of billed_cost over all rows
 --   credits                          sum of billed_cost of credit rows

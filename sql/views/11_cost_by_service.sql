@@ -3,8 +3,12 @@
 -- Grain: one row per account, currency, service and period.
 -- Columns:
 --   grain, period, period_start, period_end  as in periods
---   account_id, currency, service
---   effective_cost, billed_cost, cost_lines
+--   account_id      account of the cost lines
+--   currency        currency of the cost lines
+--   service         service of the cost lines, '(none)' when NULL
+--   effective_cost  sum of effective_cost, purchases left out
+--   billed_cost     sum of billed_cost over all rows
+--   cost_lines      rows
 CREATE OR REPLACE VIEW {{ table "cost_by_service" }} AS
 SELECT
   grain,

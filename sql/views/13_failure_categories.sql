@@ -4,8 +4,9 @@
 -- Grain: one row per account, failure category and period.
 -- Columns:
 --   grain, period, period_start, period_end  as in periods
---   account_id, failure_category
---   reviewed_cases  cases whose latest label has this category
+--   account_id        account of the cases
+--   failure_category  failure category of the latest label
+--   reviewed_cases    cases whose latest label has this category
 CREATE OR REPLACE VIEW {{ table "failure_categories" }} AS
 SELECT
   grain,

@@ -3,12 +3,15 @@
 -- quarter has three; a month without facts has zero counts and cost.
 -- Grain: one row per account, period and month of the period.
 -- Columns:
---   grain, period, account_id               the period the trend belongs to
---   month, month_start                      '2026-07' and its first instant
+--   grain                    grain of the period the trend belongs to
+--   period                   the period the trend belongs to
+--   account_id               account of the trend
+--   month                    the month, such as '2026-07'
+--   month_start              first instant of the month, UTC
 --   verified_resolved_cases, handle_time_reduction, estimated_cost_avoided,
---   active_users, reviewed_cases, effective_cost   from account_metrics of
---                                           the month
---   currency                                account currency of the costs
+--   active_users, reviewed_cases, effective_cost
+--                            as in account_metrics
+--   currency                 account currency of the costs
 CREATE OR REPLACE VIEW {{ table "account_trend" }} AS
 SELECT
   ap.grain,

@@ -12,7 +12,12 @@
 --                                  no handle time, left out of mean handle
 --                                  times
 -- Grain: one row per account, period, check and detail.
--- Columns: grain, period, account_id, check_name, detail, affected_rows.
+-- Columns:
+--   grain, period  as in periods
+--   account_id     account the note is about
+--   check_name     one of the checks above
+--   detail         currency or workflow named by the check, as above
+--   affected_rows  rows or cases the condition affects
 CREATE OR REPLACE VIEW {{ table "data_quality_notes" }} AS
 SELECT
   grain, period, account_id,

@@ -2,10 +2,14 @@
 -- Grain: one row per account and period in account_periods.
 -- Columns:
 --   grain, period, period_start, period_end  as in periods
---   account_id, account_name, currency   from accounts (NULL if unknown)
+--   account_id               the account
+--   account_name             name from accounts, NULL if unknown
+--   currency                 account currency from accounts, NULL if unknown
 --   provisional              pack_settings.data_through is before period_end
 --                            plus verification_window_days
---   resolved_cases, verified_resolved_cases, reopened_cases
+--   resolved_cases           cases resolved in the period
+--   verified_resolved_cases  resolved cases whose resolution is verified
+--   reopened_cases           resolved cases reopened inside the window
 --   reopen_rate              reopened_cases / resolved_cases
 --   baseline_reopen_rate     baseline rates weighted by resolved cases per
 --                            workflow, over workflows with a baseline
@@ -13,7 +17,8 @@
 --   handle_time_reduction    1 - sum(n * mean) / sum(n * baseline) over
 --                            workflows with both, n = resolved cases
 --   estimated_cost_avoided   sum over workflows, account currency
---   reviewed_cases, correct_reviewed_cases
+--   reviewed_cases           cases with a review label in the period
+--   correct_reviewed_cases   reviewed cases whose latest verdict is correct
 --   review_accuracy          correct_reviewed_cases / reviewed_cases
 --   active_users             distinct user_id of usage events
 --   usage_events             usage events
@@ -23,11 +28,18 @@
 --                            accounts.learning_permitted is TRUE, because
 --                            the contract must permit learning from the
 --                            account's data
---   effective_cost, billed_cost, credits   in the account currency, 0 if none
+--   effective_cost           effective cost in the account currency with
+--                            commitment purchases left out, 0 if none
+--   billed_cost              billed cost in the account currency, 0 if none
+--   credits                  billed cost of credit lines in the account
+--                            currency, 0 if none
 --   cost_per_verified_case   effective_cost / verified_resolved_cases, 18
 --                            digits truncated, NULL with no verified case
---   incidents, sev1_incidents .. sev4_incidents, other_severity_incidents,
---   unresolved_incidents, median_resolution_seconds   from incident_metrics
+--   incidents, sev1_incidents, sev2_incidents, sev3_incidents,
+--   sev4_incidents, other_severity_incidents
+--                            as in incident_metrics, 0 without incidents
+--   median_resolution_seconds  as in incident_metrics
+--   unresolved_incidents     unresolved in incident_metrics
 CREATE OR REPLACE VIEW `acme-prod.evidence.account_metrics` AS
 WITH case_counts AS (
   SELECT

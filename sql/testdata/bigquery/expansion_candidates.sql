@@ -14,12 +14,20 @@
 -- Thresholds come from pack_settings.
 -- Grain: one row per account, workflow, kind and period.
 -- Columns:
---   grain, period, account_id, workflow, kind
---   from_level, to_level              autonomy levels (to_level only for autonomy)
---   reviewed_cases, review_accuracy, incidents, sev1_incidents
---   resolved_cases, first_month_resolved_cases, last_month_resolved_cases
---   usage_growth                      NULL for months
---   trial
+--   grain, period                 as in periods
+--   account_id                    account of the workflow
+--   workflow                      the proposed workflow
+--   kind                          autonomy, volume or workflow
+--   from_level                    current autonomy level
+--   to_level                      proposed autonomy level, only for autonomy
+--   reviewed_cases, review_accuracy, incidents, sev1_incidents,
+--   resolved_cases                as in workflow_metrics
+--   first_month_resolved_cases    resolved cases in the first month of a
+--                                 quarter, NULL for months
+--   last_month_resolved_cases     resolved cases in the last month of a
+--                                 quarter, NULL for months
+--   usage_growth                  (last - first) / first, NULL for months
+--   trial                         TRUE when the workflow is in trial
 CREATE OR REPLACE VIEW `acme-prod.evidence.expansion_candidates` AS
 WITH evidence AS (
   SELECT

@@ -5,12 +5,16 @@
 -- Grain: one row per account and period with at least one incident.
 -- Columns:
 --   grain, period, period_start, period_end  as in periods
---   account_id
---   incidents                              incidents opened in the period
---   sev1_incidents .. sev4_incidents       of those, per severity
---   other_severity_incidents               severity NULL or outside sev1-sev4
---   resolved, unresolved                   by resolved_at NOT NULL / NULL
---   median_resolution_seconds              NULL when none is resolved
+--   account_id                 affected account
+--   incidents                  incidents opened in the period
+--   sev1_incidents             incidents opened in the period with severity sev1
+--   sev2_incidents             incidents opened in the period with severity sev2
+--   sev3_incidents             incidents opened in the period with severity sev3
+--   sev4_incidents             incidents opened in the period with severity sev4
+--   other_severity_incidents   severity NULL or outside sev1-sev4
+--   resolved                   incidents with resolved_at set
+--   unresolved                 incidents with resolved_at NULL
+--   median_resolution_seconds  NULL when none is resolved
 CREATE OR REPLACE VIEW `acme-prod.evidence.incident_metrics` AS
 WITH durations AS (
   SELECT

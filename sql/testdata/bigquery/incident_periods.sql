@@ -1,9 +1,11 @@
 -- incident_periods: each incident row joined to its month and its quarter
 -- by opened_at.
 -- Grain: one row per incident, account and period.
--- Columns: grain, period, period_start, period_end, then the incidents
---   columns incident_id, account_id, severity, opened_at, resolved_at,
---   status, service, workflow.
+-- Columns:
+--   grain, period, period_start, period_end  as in periods
+--   incident_id, account_id, severity, opened_at, resolved_at, status,
+--   service, workflow
+--       as in incidents
 CREATE OR REPLACE VIEW `acme-prod.evidence.incident_periods` AS
 SELECT
   p.grain,

@@ -8,7 +8,8 @@
 -- Grain: one row per account, case and period.
 -- Columns:
 --   grain, period, period_start, period_end  as in periods
---   account_id, case_id
+--   account_id           account of the case
+--   case_id              the resolved case
 --   workflow             workflow of the last resolution
 --   resolved_at          time of the last case_resolved event in the period
 --   resolutions          case_resolved events of the case in the period

@@ -1,9 +1,11 @@
 -- review_label_periods: each review label joined to its month and its
 -- quarter by labeled_at.
 -- Grain: one row per label and period (two rows per label).
--- Columns: grain, period, period_start, period_end, then the review_labels
---   columns label_id, labeled_at, account_id, workflow, case_id,
---   reviewer_id, verdict, failure_category, incorporated_as.
+-- Columns:
+--   grain, period, period_start, period_end  as in periods
+--   label_id, labeled_at, account_id, workflow, case_id, reviewer_id,
+--   verdict, failure_category, incorporated_as
+--       as in review_labels
 CREATE OR REPLACE VIEW `acme-prod.evidence.review_label_periods` AS
 SELECT
   p.grain,
