@@ -111,20 +111,16 @@ func TestLuhn(t *testing.T) {
 }
 
 // TestRedactLongTextIsLinear guards against a detector whose cost grows
-// faster than the text: Go's regexp is linear, but an accept function
-// could undo that.
+// with the square of the text: Go's regexp is linear, but an accept
+// function could undo that. A quadratic pass over 1 MB of digits and
+// separators would take minutes, a linear one well under a second.
 func TestRedactLongTextIsLinear(t *testing.T) {
 	r := NewRedactor(nil)
-	small := strings.Repeat("1 2 3 4 5 6 7 8 9 0 : . - + @ ", 2_000)
-	large := strings.Repeat(small, 16)
+	text := strings.Repeat("1 2 3 4 5 6 7 8 9 0 : . - + @ ", 32_000)
 	start := time.Now()
-	r.Redact(small, nil)
-	smallTime := time.Since(start)
-	start = time.Now()
-	r.Redact(large, nil)
-	largeTime := time.Since(start)
-	if largeTime > 64*smallTime+100*time.Millisecond {
-		t.Errorf("16x the text took %v against %v", largeTime, smallTime)
+	r.Redact(text, nil)
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Errorf("redacting %d bytes took %v", len(text), elapsed)
 	}
 }
 
