@@ -24,7 +24,7 @@ func formulas() map[string]string {
 		"median_resolution_time": "median of resolved_at - opened_at over incidents opened in the period and resolved " +
 			"(incident_metrics view)",
 		"audit_exports_completed": "count of audit_export_completed usage events in the period (account_metrics view)",
-		"feedback_incorporated":   "review labels in the period with incorporated_as set (account_metrics view)",
+		"feedback_incorporated":   "review labels in the period with incorporated_as set, counted only when the account permits learning from its data (account_metrics view)",
 		"expansion_candidates": "autonomy: reviewed cases, review accuracy, sev1 and all incidents within the thresholds of " +
 			"pack_settings; volume: (last - first month resolved cases) / first month >= min_usage_growth; " +
 			"workflow: the workflow is in trial (expansion_candidates view)",
