@@ -36,6 +36,7 @@ func (r *focusReader) readParquet(em *emitter) (err error) {
 		return fmt.Errorf("read %s: %w", em.file, err)
 	}
 	defer pf.Close()
+	dropStoredArrowSchema(pf)
 	props := pqarrow.ArrowReadProperties{BatchSize: parquetBatchRows}
 	fr, err := pqarrow.NewFileReader(pf, props, memory.DefaultAllocator)
 	if err != nil {
@@ -52,6 +53,21 @@ func (r *focusReader) readParquet(em *emitter) (err error) {
 	}
 	defer rr.Release()
 	return r.parquetBatches(em, rr, header)
+}
+
+// dropStoredArrowSchema hides the Arrow schema that Arrow writers store in
+// the footer under ARROW:schema, so pqarrow derives the Arrow types from
+// the Parquet schema alone. arrow-go v18.9.0 trusts the lengths inside
+// that stored schema: a corrupt one made it allocate about 325 GB and
+// the process died out of memory, which no recover can catch. The Parquet
+// logical types give every type the reader needs (decimals, UTC
+// timestamps, maps, strings).
+func dropStoredArrowSchema(pf *file.Reader) {
+	for _, kv := range pf.MetaData().KeyValueMetadata() {
+		if kv != nil && kv.Key == "ARROW:schema" {
+			kv.Value = nil
+		}
+	}
 }
 
 // parquetHeader returns the top-level column names of a Parquet file and
