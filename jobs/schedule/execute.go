@@ -17,9 +17,9 @@ var errPanicked = errors.New("run panicked")
 
 // RunID returns the scheduler's id of the run of job for a logical date
 // that started at start. run.Run derives the manifest's run id from the
-// inputs it reads, so it is known only at the end; this id is on every
-// log line of the run from the start, and the lineage runId is derived
-// from it.
+// inputs it reads, so that id is known only at the end. This id is on
+// every log line of the run from the start, and the lineage runId is
+// derived from it.
 func RunID(job string, logicalDate, start time.Time) string {
 	return fmt.Sprintf("%s-%s-%s", job, logicalDate.Format(time.DateOnly), start.UTC().Format("20060102T150405Z"))
 }

@@ -1,7 +1,7 @@
 // Package schedule runs the jobs of the config's schedule section on their
-// cron specs: it catches up missed logical dates on start, retries
-// transient failures, never overlaps two runs of one job, reports metrics,
-// lineage and health, and stops cleanly on shutdown.
+// cron specs. It catches up missed logical dates on start, retries
+// transient failures and never overlaps two runs of one job. It reports
+// metrics, lineage and health, and stops cleanly on shutdown.
 package schedule
 
 import (

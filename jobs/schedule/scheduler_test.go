@@ -481,9 +481,9 @@ schedule:
 		return &run.StepError{Step: "load", Err: ctx.Err()}
 	}}
 	graceOver := make(chan time.Time, 1)
-	var graceAsked time.Duration
+	var graceRequested time.Duration
 	s, err := New(Options{Config: cfg, Run: rec.run,
-		After: func(d time.Duration) <-chan time.Time { graceAsked = d; return graceOver },
+		After: func(d time.Duration) <-chan time.Time { graceRequested = d; return graceOver },
 		Now:   fixedClock(time.Date(2026, 7, 2, 12, 0, 0, 0, time.UTC))})
 	if err != nil {
 		t.Fatal(err)
@@ -498,8 +498,8 @@ schedule:
 	if !errors.Is(err, ErrCancelled) || !errors.Is(err, context.Canceled) {
 		t.Errorf("Run = %v, want ErrCancelled wrapping context.Canceled", err)
 	}
-	if graceAsked != 30*time.Second {
-		t.Errorf("grace period = %s, want 30s", graceAsked)
+	if graceRequested != 30*time.Second {
+		t.Errorf("grace period = %s, want 30s", graceRequested)
 	}
 	// The cancelled run is not retried and the second missed date never starts.
 	if got := rec.windows(); len(got) != 1 {

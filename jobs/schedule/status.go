@@ -80,9 +80,9 @@ func (s *Scheduler) Status() []JobStatus {
 }
 
 // Handler serves /metrics in the Prometheus text format and /healthz as
-// JSON with each job's latest run. /healthz answers 200 while the
-// process runs, whatever the runs' outcomes, so a failed run does not get
-// the scheduler restarted; alert on the metrics instead.
+// JSON with each job's latest run. /healthz returns 200 while the process
+// runs, whatever the runs' outcomes, so that a failed run does not get
+// the scheduler restarted. Alerts belong on the metrics.
 func (s *Scheduler) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", s.metrics.Handler())
