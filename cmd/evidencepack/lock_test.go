@@ -12,7 +12,7 @@ import (
 // that other runs and renders fail naming it, and that --wait takes the
 // lock once the holder finishes.
 func TestSecondRunBlockedByLock(t *testing.T) {
-	dir := demoWorkspace(t)
+	dir := smallWorkspace(t)
 	args := []string{"run", "--config", "config/demo.yaml", "--from", "2026-07-01", "--to", "2026-07-10"}
 	holder := startCLI(t, dir, append(args, "--log-level", "debug")...)
 	seen := 0

@@ -68,25 +68,9 @@ func acquireLock(ctx context.Context, dir string, wait time.Duration, now func()
 	if err != nil {
 		return nil, fmt.Errorf("open lock file %s: %w", path, err)
 	}
-	start := now()
-	for {
-		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, unix.EWOULDBLOCK) {
-			f.Close()
-			return nil, fmt.Errorf("lock %s: %w", path, err)
-		}
-		waited := now().Sub(start)
-		if waited >= wait {
-			f.Close()
-			return nil, &LockedError{Path: path, Holder: readHolder(path), Waited: waited}
-		}
-		if err := sleepContext(ctx, min(lockPollInterval, wait-waited)); err != nil {
-			f.Close()
-			return nil, err
-		}
+	if err := waitForLock(ctx, f, wait, now); err != nil {
+		f.Close()
+		return nil, err
 	}
 	l := &runLock{file: f}
 	if err := l.writeHolder(now()); err != nil {
@@ -94,6 +78,28 @@ func acquireLock(ctx context.Context, dir string, wait time.Duration, now func()
 		return nil, err
 	}
 	return l, nil
+}
+
+// waitForLock tries the flock on f every lockPollInterval until it gets
+// it, wait has passed or ctx is done.
+func waitForLock(ctx context.Context, f *os.File, wait time.Duration, now func() time.Time) error {
+	start := now()
+	for {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, unix.EWOULDBLOCK) {
+			return fmt.Errorf("lock %s: %w", f.Name(), err)
+		}
+		waited := now().Sub(start)
+		if waited >= wait {
+			return &LockedError{Path: f.Name(), Holder: readHolder(f.Name()), Waited: waited}
+		}
+		if err := sleepContext(ctx, min(lockPollInterval, wait-waited)); err != nil {
+			return err
+		}
+	}
 }
 
 // writeHolder replaces the lock file's text with this process's details.
