@@ -45,7 +45,10 @@ type Report struct {
 	// Rejected counts, per source, the records of the files read that the
 	// reader rejected, whatever their date. They are in neither total.
 	Rejected map[string]int64
-	Files    []string
+	// NotAllowed sums, per currency, the source lines of accounts outside
+	// accounts_allow. A run drops them, so they are in neither total.
+	NotAllowed map[string]*amounts
+	Files      []string
 }
 
 // Differences returns the rows whose difference is not zero.
@@ -71,7 +74,7 @@ func Reconcile(ctx context.Context, cfg *config.Config, db *sql.DB, p Period) (*
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", run.ErrWarehouse, err)
 	}
-	report := &Report{Period: p, Rejected: source.rejected, Files: source.files}
+	report := &Report{Period: p, Rejected: source.rejected, NotAllowed: source.notAllowed, Files: source.files}
 	report.Rows = compareTotals(source.sums, loaded)
 	return report, nil
 }

@@ -263,3 +263,38 @@ func TestReconcileRealFOCUSSample(t *testing.T) {
 		t.Errorf("source lines = %d, want the sample's 1000", lines)
 	}
 }
+
+func TestReconcileSkipsAccountsNotAllowed(t *testing.T) {
+	file, err := filepath.Abs(filepath.Join(realdataDir, "costs", "focus-1.0_sample-data_1000.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(file); err != nil {
+		t.Skipf("real FOCUS sample not present: %v", err)
+	}
+	p, err := ParsePeriod("2024-09")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := "accounts_allow: [BrightPathMatrix]\n" + strings.Replace(realFOCUSConfig, "%s", file, 1)
+	cfg, err := loadAndRun(t.TempDir(), []byte(raw), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), cfg, p)
+	if err != nil {
+		t.Fatalf("reconcile: %v", err)
+	}
+	checkNoDifference(t, res)
+	usd := res.Report.NotAllowed["USD"]
+	if usd == nil || usd.Lines == 0 {
+		t.Fatalf("not allowed lines = %v, want the tagged lines of other applications", usd)
+	}
+	var out strings.Builder
+	if err := res.Report.Print(&out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "outside accounts_allow") {
+		t.Errorf("printed report does not mention the lines outside accounts_allow:\n%s", out.String())
+	}
+}

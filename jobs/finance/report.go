@@ -3,8 +3,9 @@ package finance
 import (
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"text/tabwriter"
 )
@@ -52,14 +53,14 @@ func (r *Report) Print(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("print reconciliation: %w", err)
 	}
-	sources := make([]string, 0, len(r.Rejected))
-	for s := range r.Rejected {
-		sources = append(sources, s)
-	}
-	sort.Strings(sources)
-	for _, s := range sources {
+	for _, s := range sortedKeys(r.Rejected) {
 		fmt.Fprintf(w, "source %s: %d records rejected by the reader (see its quarantine file); they are in neither total\n",
 			s, r.Rejected[s])
+	}
+	for _, currency := range sortedKeys(r.NotAllowed) {
+		a := r.NotAllowed[currency]
+		fmt.Fprintf(w, "%s: %d lines billed %s of accounts outside accounts_allow; a run drops them, so they are in neither total\n",
+			currency, a.Lines, a.BilledCost)
 	}
 	if diffs := r.Differences(); len(diffs) > 0 {
 		_, err := fmt.Fprintf(w, "%s: %d rows differ\n", r.Period.Label, len(diffs))
@@ -67,4 +68,8 @@ func (r *Report) Print(w io.Writer) error {
 	}
 	_, err := fmt.Fprintf(w, "%s: every loaded total equals its source total\n", r.Period.Label)
 	return err
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
 }

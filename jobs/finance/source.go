@@ -39,7 +39,10 @@ func (a *amounts) add(billed decimal.Decimal, category string) {
 type sourceTotals struct {
 	sums     map[totalKey]*amounts
 	rejected map[string]int64 // rejected records per source
-	files    []string
+	// notAllowed sums, per currency, the lines of accounts outside
+	// accounts_allow, which a run drops and which are in neither total.
+	notAllowed map[string]*amounts
+	files      []string
 }
 
 // readSourceTotals re-reads the files of every costs source of the config
@@ -51,7 +54,8 @@ type sourceTotals struct {
 // another. The run removes such a line as a duplicate, so it shows up as a
 // difference.
 func readSourceTotals(ctx context.Context, cfg *config.Config, p Period) (*sourceTotals, error) {
-	totals := &sourceTotals{sums: map[totalKey]*amounts{}, rejected: map[string]int64{}}
+	totals := &sourceTotals{sums: map[totalKey]*amounts{}, rejected: map[string]int64{},
+		notAllowed: map[string]*amounts{}}
 	for _, src := range cfg.Sources {
 		if src.Kind != extract.KindCosts {
 			continue
@@ -72,7 +76,7 @@ func (s *sourceTotals) readSource(ctx context.Context, cfg *config.Config, src c
 	if err != nil {
 		return fmt.Errorf("%w: %w", run.ErrInput, err)
 	}
-	sink := &sumSink{totals: s, period: p, source: src.Name}
+	sink := &sumSink{totals: s, period: p, source: src.Name, cfg: cfg}
 	for _, file := range files {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -90,6 +94,7 @@ type sumSink struct {
 	totals *sourceTotals
 	period Period
 	source string
+	cfg    *config.Config
 }
 
 func (s *sumSink) Fact(f transforms.Fact) error {
@@ -100,17 +105,31 @@ func (s *sumSink) Fact(f transforms.Fact) error {
 	if !s.period.Contains(line.ChargePeriodStart) {
 		return nil
 	}
+	billed := transforms.DecimalFromNum(line.BilledCost, transforms.MoneyScale)
+	if line.AccountID != transforms.Unattributed && !s.cfg.AccountAllowed(line.AccountID) {
+		amountsOf(s.totals.notAllowed, line.Currency).add(billed, line.ChargeCategory)
+		return nil
+	}
 	key := totalKey{AccountID: line.AccountID, Currency: line.Currency}
 	sum := s.totals.sums[key]
 	if sum == nil {
 		sum = &amounts{}
 		s.totals.sums[key] = sum
 	}
-	sum.add(transforms.DecimalFromNum(line.BilledCost, transforms.MoneyScale), line.ChargeCategory)
+	sum.add(billed, line.ChargeCategory)
 	return nil
 }
 
 func (s *sumSink) Reject(transforms.Reject) error {
 	s.totals.rejected[s.source]++
 	return nil
+}
+
+func amountsOf(m map[string]*amounts, currency string) *amounts {
+	a := m[currency]
+	if a == nil {
+		a = &amounts{}
+		m[currency] = a
+	}
+	return a
 }
