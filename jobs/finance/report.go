@@ -41,7 +41,7 @@ func (r *Report) WriteCSV(outputDir string) (string, error) {
 }
 
 // Print writes the report as an aligned table followed by the rejected
-// records per source and the outcome.
+// records per source, the lines outside accounts_allow and the outcome.
 func (r *Report) Print(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "account\tcurrency\tsource lines\tloaded lines\tsource billed\tloaded billed\tdifference\tattributed\tunattributed\tcredits\t")
