@@ -38,6 +38,11 @@ type Config struct {
 	Schedule Schedule `yaml:"schedule"`
 	// Observability sets metrics files and lineage events.
 	Observability Observability `yaml:"observability"`
+	// Checks are the data quality checks added to the built-in ones, or
+	// severity overrides of built-in checks with the same name.
+	Checks []Check `yaml:"checks"`
+	// ChecksDisabled names built-in or configured checks that are not run.
+	ChecksDisabled []string `yaml:"checks_disabled"`
 
 	// Dir is the directory of the config file; relative paths resolve
 	// against it. It is set by Load.
@@ -142,6 +147,9 @@ type Source struct {
 	// ReplaceWindow or ReplaceInputDates. The default is ReplaceInputDates
 	// for costs and ReplaceWindow for the other kinds.
 	Replace string `yaml:"replace"`
+	// Freshness sets how old the source's newest fact may be at the end
+	// of the run's window; nil checks nothing.
+	Freshness *Freshness `yaml:"freshness"`
 }
 
 // Values of Source.Replace.

@@ -151,6 +151,7 @@ func (c *Config) validate(path string, data []byte) error {
 	c.Schedule.validate(ck, c.TimeZone)
 	c.Observability.validate(ck)
 	c.validatePrivacy(ck)
+	c.validateChecks(ck)
 	return errors.Join(ck.errs...)
 }
 
