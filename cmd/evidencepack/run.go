@@ -29,6 +29,7 @@ With no date it processes yesterday in the config's time zone.`,
 	cmd.Flags().String("from", "", "first logical date of a backfill, YYYY-MM-DD")
 	cmd.Flags().String("to", "", "last logical date of a backfill, YYYY-MM-DD, inclusive")
 	addWaitFlag(cmd)
+	addProfileFlags(cmd)
 	return cmd
 }
 
@@ -56,10 +57,17 @@ func runRun(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	stopProfiles, err := startProfiles(cmd)
+	if err != nil {
+		return err
+	}
 	obs := startOneShot(cmd, cfg, log, to)
 	m, err := run.Run(cmd.Context(), cfg, run.Options{From: from, To: to, ConfigBytes: raw, Logger: obs.log,
 		LockWait: wait, HMACKey: key})
 	obs.finish(m, err)
+	if perr := stopProfiles(); perr != nil && err == nil {
+		err = perr
+	}
 	printSummary(cmd.OutOrStdout(), cfg, m)
 	return err
 }
