@@ -68,6 +68,18 @@ type Warehouse struct {
 	// StagingBucket is a GCS bucket that Parquet files are staged in
 	// before a BigQuery load.
 	StagingBucket string `yaml:"staging_bucket"`
+	// StagingPrefix is the object name prefix of staged files.
+	StagingPrefix string `yaml:"staging_prefix"`
+	// StagingThresholdBytes is the size of a partition's Parquet files
+	// above which they are staged in StagingBucket instead of uploaded
+	// with the load job; 0 means the default, 64 MiB.
+	StagingThresholdBytes int64 `yaml:"staging_threshold_bytes"`
+	// PartitionExpirationDays sets the partition expiration of new
+	// BigQuery fact tables; 0 means partitions never expire.
+	PartitionExpirationDays int `yaml:"partition_expiration_days"`
+	// RequirePartitionFilter makes BigQuery reject queries on a fact
+	// table that do not filter on dt.
+	RequirePartitionFilter bool `yaml:"require_partition_filter"`
 }
 
 // Account is one customer account and its contract.

@@ -165,6 +165,12 @@ func (w *Warehouse) validate(ck *checker) {
 		if w.Dataset == "" {
 			ck.fail("warehouse.dataset", "required when kind is bigquery")
 		}
+		if w.StagingThresholdBytes < 0 {
+			ck.fail("warehouse.staging_threshold_bytes", "must be 0 or more, got %d", w.StagingThresholdBytes)
+		}
+		if w.PartitionExpirationDays < 0 {
+			ck.fail("warehouse.partition_expiration_days", "must be 0 or more, got %d", w.PartitionExpirationDays)
+		}
 	default:
 		ck.fail("warehouse.kind", "must be duckdb or bigquery, got %q", w.Kind)
 	}
