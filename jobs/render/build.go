@@ -3,55 +3,32 @@ package render
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 )
 
 // Build reads the views for one account and period ("2026-07" or
-// "2026-Q3") and assembles its pack. Values are bound as query parameters.
-// An account without facts in the period gets a pack of zeros.
+// "2026-Q3") and assembles its pack. It is BuildAccounts with one account.
+// Values are bound as query parameters. An account without facts in the
+// period gets a pack of zeros.
 func Build(ctx context.Context, db *sql.DB, accountID, periodLabel string, prov Provenance) (*Pack, error) {
-	per, err := parsePeriod(periodLabel)
+	packs, err := BuildAccounts(ctx, db, []string{accountID}, periodLabel, prov)
 	if err != nil {
 		return nil, err
 	}
-	settings, err := readSettings(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	acct, err := readAccount(ctx, db, accountID)
-	if err != nil {
-		return nil, err
-	}
-	m, found, err := readMetrics(ctx, db, per, accountID)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		m.Provisional = settings.provisional(per)
-		m.FeedbackIncorporated.Valid = acct.LearningPermitted
-	}
-	p := newPack(acct, per, m, prov)
-	p.FinalAfter = settings.finalAfter(per)
-	for _, read := range sectionReaders {
-		if err := read(ctx, db, per, p, acct.Currency); err != nil {
-			return nil, err
-		}
-	}
-	return p, nil
+	return packs[0], nil
 }
 
-// sectionReaders fill the list sections of a pack, each from one view.
-var sectionReaders = []func(context.Context, *sql.DB, period, *Pack, string) error{
+// sectionReaders fill the list sections of the packs of a batch, each
+// from one query of one view.
+var sectionReaders = []func(context.Context, querier, *batch) error{
 	readTrend,
 	readFailureCategories,
 	readServiceCosts,
-	readOtherCurrencies,
+	readCurrencyCosts,
 	readCandidates,
 	readDataQualityNotes,
 	readWorkflowQuality,
 	readIncidentLog,
-	readCostLines,
 }
 
 // Accounts returns the ids of the accounts table, sorted.
@@ -98,17 +75,26 @@ type account struct {
 	LearningPermitted bool
 }
 
-func readAccount(ctx context.Context, db *sql.DB, id string) (account, error) {
-	var name, currency nullString
-	var learning bool
-	err := db.QueryRowContext(ctx,
-		"SELECT name, currency, COALESCE(learning_permitted, FALSE) FROM accounts WHERE account_id = ?", id).
-		Scan(&name, &currency, &learning)
-	if errors.Is(err, sql.ErrNoRows) {
-		return account{}, fmt.Errorf("account %q not found in the accounts table: add it to the config", id)
-	}
+// readAccounts reads every row of the accounts table, sorted by id.
+func readAccounts(ctx context.Context, q querier) ([]account, error) {
+	rows, err := q.QueryContext(ctx,
+		"SELECT account_id, name, currency, COALESCE(learning_permitted, FALSE) FROM accounts ORDER BY account_id")
 	if err != nil {
-		return account{}, fmt.Errorf("query accounts: %w", err)
+		return nil, fmt.Errorf("query accounts: %w", err)
 	}
-	return account{ID: id, Name: name.String, Currency: currency.String, LearningPermitted: learning}, nil
+	defer rows.Close()
+	var out []account
+	for rows.Next() {
+		var a account
+		var name, currency nullString
+		if err := rows.Scan(&a.ID, &name, &currency, &a.LearningPermitted); err != nil {
+			return nil, fmt.Errorf("scan accounts: %w", err)
+		}
+		a.Name, a.Currency = name.String, currency.String
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query accounts: %w", err)
+	}
+	return out, nil
 }

@@ -5,22 +5,23 @@ import (
 	"database/sql"
 )
 
-func readCandidates(ctx context.Context, db *sql.DB, p period, pack *Pack, _ string) error {
-	pack.ExpansionCandidates = []Candidate{}
+func readCandidates(ctx context.Context, q querier, b *batch) error {
+	b.forEachPack(func(p *Pack) { p.ExpansionCandidates = []Candidate{} })
 	const query = `
-SELECT workflow, kind, from_level, to_level, reviewed_cases, review_accuracy, incidents,
+SELECT account_id, workflow, kind, from_level, to_level, reviewed_cases, review_accuracy, incidents,
   sev1_incidents, resolved_cases, first_month_resolved_cases, last_month_resolved_cases,
   usage_growth, trial
 FROM expansion_candidates
-WHERE grain = ? AND period = ? AND account_id = ?
-ORDER BY workflow, kind`
-	return eachRow(ctx, db, "expansion_candidates", query, []any{p.Grain, p.Label, pack.AccountID}, func(rows *sql.Rows) error {
+WHERE %s
+ORDER BY account_id, workflow, kind`
+	return b.eachRow(ctx, q, "expansion_candidates", query, func(rows *sql.Rows) error {
+		var id string
 		var c Candidate
 		var from, to nullString
 		var accuracy, growth nullFloat
 		var first, last nullInt
 		e := &c.Evidence
-		err := rows.Scan(&c.Workflow, &c.Kind, &from, &to, &e.ReviewedCases, &accuracy, &e.Incidents,
+		err := rows.Scan(&id, &c.Workflow, &c.Kind, &from, &to, &e.ReviewedCases, &accuracy, &e.Incidents,
 			&e.Sev1Incidents, &e.ResolvedCases, &first, &last, &growth, &e.Trial)
 		if err != nil {
 			return err
@@ -32,7 +33,9 @@ ORDER BY workflow, kind`
 		if growth.Valid {
 			e.UsageGrowth = formatPercent(growth)
 		}
-		pack.ExpansionCandidates = append(pack.ExpansionCandidates, c)
+		if pack := b.pack(id); pack != nil {
+			pack.ExpansionCandidates = append(pack.ExpansionCandidates, c)
+		}
 		return nil
 	})
 }

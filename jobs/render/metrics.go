@@ -3,8 +3,6 @@ package render
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"fmt"
 )
 
 // metrics is one account_metrics row.
@@ -32,7 +30,7 @@ type metrics struct {
 }
 
 const metricsQuery = `
-SELECT provisional, resolved_cases, verified_resolved_cases, reopened_cases,
+SELECT account_id, provisional, resolved_cases, verified_resolved_cases, reopened_cases,
   reopen_rate_delta_pp, handle_time_reduction, estimated_cost_avoided,
   reviewed_cases, review_accuracy, active_users, audit_exports_completed,
   feedback_incorporated, effective_cost, billed_cost, credits,
@@ -40,27 +38,31 @@ SELECT provisional, resolved_cases, verified_resolved_cases, reopened_cases,
   sev3_incidents, sev4_incidents, other_severity_incidents,
   unresolved_incidents, median_resolution_seconds
 FROM account_metrics
-WHERE grain = ? AND period = ? AND account_id = ?`
+WHERE %s
+ORDER BY account_id`
 
-// readMetrics reads the account_metrics row of the pack. found is false
-// when the account has no fact in the period.
-func readMetrics(ctx context.Context, db *sql.DB, p period, accountID string) (m metrics, found bool, err error) {
-	s := &m.BySeverity
-	err = db.QueryRowContext(ctx, metricsQuery, p.Grain, p.Label, accountID).Scan(
-		&m.Provisional, &m.ResolvedCases, &m.VerifiedResolvedCases, &m.ReopenedCases,
-		&m.ReopenRateDeltaPoints, &m.HandleTimeReduction, &m.EstimatedCostAvoided,
-		&m.ReviewedCases, &m.ReviewAccuracy, &m.ActiveUsers, &m.AuditExportsCompleted,
-		&m.FeedbackIncorporated, &m.EffectiveCost, &m.BilledCost, &m.Credits,
-		&m.CostPerVerifiedCase, &m.Incidents, &s.Sev1, &s.Sev2,
-		&s.Sev3, &s.Sev4, &s.Other,
-		&m.UnresolvedIncidents, &m.MedianResolutionSeconds)
-	if errors.Is(err, sql.ErrNoRows) {
-		return metrics{}, false, nil
-	}
-	if err != nil {
-		return metrics{}, false, fmt.Errorf("query account_metrics: %w", err)
-	}
-	return m, true, nil
+// readMetrics reads the account_metrics rows of the batch by account id.
+// An account without a fact in the period has no row.
+func readMetrics(ctx context.Context, q querier, b *batch) (map[string]metrics, error) {
+	out := map[string]metrics{}
+	err := b.eachRow(ctx, q, "account_metrics", metricsQuery, func(rows *sql.Rows) error {
+		var id string
+		var m metrics
+		s := &m.BySeverity
+		err := rows.Scan(&id,
+			&m.Provisional, &m.ResolvedCases, &m.VerifiedResolvedCases, &m.ReopenedCases,
+			&m.ReopenRateDeltaPoints, &m.HandleTimeReduction, &m.EstimatedCostAvoided,
+			&m.ReviewedCases, &m.ReviewAccuracy, &m.ActiveUsers, &m.AuditExportsCompleted,
+			&m.FeedbackIncorporated, &m.EffectiveCost, &m.BilledCost, &m.Credits,
+			&m.CostPerVerifiedCase, &m.Incidents, &s.Sev1, &s.Sev2,
+			&s.Sev3, &s.Sev4, &s.Other,
+			&m.UnresolvedIncidents, &m.MedianResolutionSeconds)
+		if _, seen := out[id]; err == nil && !seen {
+			out[id] = m
+		}
+		return err
+	})
+	return out, err
 }
 
 // zeroIfNull turns a NULL amount into zero, which it already holds.

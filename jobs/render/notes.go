@@ -6,19 +6,21 @@ import (
 	"fmt"
 )
 
-func readDataQualityNotes(ctx context.Context, db *sql.DB, p period, pack *Pack, currency string) error {
-	pack.DataQualityNotes = []string{}
+func readDataQualityNotes(ctx context.Context, q querier, b *batch) error {
+	b.forEachPack(func(p *Pack) { p.DataQualityNotes = []string{} })
 	const query = `
-SELECT check_name, COALESCE(detail, ''), affected_rows FROM data_quality_notes
-WHERE grain = ? AND period = ? AND account_id = ?
-ORDER BY check_name, detail`
-	return eachRow(ctx, db, "data_quality_notes", query, []any{p.Grain, p.Label, pack.AccountID}, func(rows *sql.Rows) error {
-		var check, detail string
+SELECT account_id, check_name, COALESCE(detail, ''), affected_rows FROM data_quality_notes
+WHERE %s
+ORDER BY account_id, check_name, detail`
+	return b.eachRow(ctx, q, "data_quality_notes", query, func(rows *sql.Rows) error {
+		var id, check, detail string
 		var affected int64
-		if err := rows.Scan(&check, &detail, &affected); err != nil {
+		if err := rows.Scan(&id, &check, &detail, &affected); err != nil {
 			return err
 		}
-		pack.DataQualityNotes = append(pack.DataQualityNotes, noteText(check, detail, affected, currency))
+		if pack := b.pack(id); pack != nil {
+			pack.DataQualityNotes = append(pack.DataQualityNotes, noteText(check, detail, affected, pack.Cost.Currency))
+		}
 		return nil
 	})
 }
@@ -40,6 +42,8 @@ func noteText(check, detail string, affected int64, currency string) string {
 	case "resolution_without_handle_time":
 		return fmt.Sprintf("%d resolved case(s) have no handle time on their last resolution "+
 			"and are left out of the mean handle time.", affected)
+	case "stale_source":
+		return detail
 	default:
 		return fmt.Sprintf("%s: %d row(s) %s", check, affected, detail)
 	}

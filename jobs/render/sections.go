@@ -3,46 +3,33 @@ package render
 import (
 	"context"
 	"database/sql"
-	"fmt"
 )
 
 // topFailureCategories is how many failure categories a pack lists.
 const topFailureCategories = 5
 
-// eachRow runs a query with the period and account bound and calls scan on
-// every row.
-func eachRow(ctx context.Context, db *sql.DB, view, query string, args []any, scan func(*sql.Rows) error) error {
-	rows, err := db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return fmt.Errorf("query %s: %w", view, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return fmt.Errorf("scan %s: %w", view, err)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("query %s: %w", view, err)
-	}
-	return nil
-}
-
-func readTrend(ctx context.Context, db *sql.DB, p period, pack *Pack, currency string) error {
-	pack.Value.Trend = []ValuePoint{}
-	pack.Adoption.Trend = []AdoptionPoint{}
-	pack.Cost.Trend = []CostPoint{}
+func readTrend(ctx context.Context, q querier, b *batch) error {
+	b.forEachPack(func(p *Pack) {
+		p.Value.Trend = []ValuePoint{}
+		p.Adoption.Trend = []AdoptionPoint{}
+		p.Cost.Trend = []CostPoint{}
+	})
 	const query = `
-SELECT month, verified_resolved_cases, handle_time_reduction, estimated_cost_avoided, active_users, effective_cost
-FROM account_trend WHERE grain = ? AND period = ? AND account_id = ? ORDER BY month`
-	return eachRow(ctx, db, "account_trend", query, []any{p.Grain, p.Label, pack.AccountID}, func(rows *sql.Rows) error {
-		var month string
+SELECT account_id, month, verified_resolved_cases, handle_time_reduction, estimated_cost_avoided, active_users, effective_cost
+FROM account_trend WHERE %s ORDER BY account_id, month`
+	return b.eachRow(ctx, q, "account_trend", query, func(rows *sql.Rows) error {
+		var id, month string
 		var verified, users int64
 		var reduction nullFloat
 		var avoided, cost nullDecimal
-		if err := rows.Scan(&month, &verified, &reduction, &avoided, &users, &cost); err != nil {
+		if err := rows.Scan(&id, &month, &verified, &reduction, &avoided, &users, &cost); err != nil {
 			return err
 		}
+		pack := b.pack(id)
+		if pack == nil {
+			return nil
+		}
+		currency := pack.Cost.Currency
 		pack.Value.Trend = append(pack.Value.Trend, ValuePoint{
 			Month: month, VerifiedResolvedCases: verified,
 			HandleTimeReduction: formatPercent(reduction), EstimatedCostAvoided: formatNullMoney(avoided, currency),
@@ -55,56 +42,82 @@ FROM account_trend WHERE grain = ? AND period = ? AND account_id = ? ORDER BY mo
 	})
 }
 
-func readFailureCategories(ctx context.Context, db *sql.DB, p period, pack *Pack, _ string) error {
-	pack.Quality.TopFailureCategories = []FailureCategory{}
-	query := fmt.Sprintf(`
-SELECT failure_category, reviewed_cases FROM failure_categories
-WHERE grain = ? AND period = ? AND account_id = ?
-ORDER BY reviewed_cases DESC, failure_category LIMIT %d`, topFailureCategories)
-	return eachRow(ctx, db, "failure_categories", query, []any{p.Grain, p.Label, pack.AccountID}, func(rows *sql.Rows) error {
+// readFailureCategories keeps the first topFailureCategories rows of each
+// account, in the order of the query.
+func readFailureCategories(ctx context.Context, q querier, b *batch) error {
+	b.forEachPack(func(p *Pack) { p.Quality.TopFailureCategories = []FailureCategory{} })
+	const query = `
+SELECT account_id, failure_category, reviewed_cases FROM failure_categories
+WHERE %s
+ORDER BY account_id, reviewed_cases DESC, failure_category`
+	return b.eachRow(ctx, q, "failure_categories", query, func(rows *sql.Rows) error {
+		var id string
 		var c FailureCategory
-		if err := rows.Scan(&c.Category, &c.Cases); err != nil {
+		if err := rows.Scan(&id, &c.Category, &c.Cases); err != nil {
 			return err
+		}
+		pack := b.pack(id)
+		if pack == nil || len(pack.Quality.TopFailureCategories) >= topFailureCategories {
+			return nil
 		}
 		pack.Quality.TopFailureCategories = append(pack.Quality.TopFailureCategories, c)
 		return nil
 	})
 }
 
-func readServiceCosts(ctx context.Context, db *sql.DB, p period, pack *Pack, currency string) error {
-	pack.Cost.ByService = []ServiceCost{}
+// readServiceCosts lists the services of the account currency. Rows in
+// other currencies, and rows without a currency, are skipped.
+func readServiceCosts(ctx context.Context, q querier, b *batch) error {
+	b.forEachPack(func(p *Pack) { p.Cost.ByService = []ServiceCost{} })
 	const query = `
-SELECT service, effective_cost, billed_cost FROM cost_by_service
-WHERE grain = ? AND period = ? AND account_id = ? AND currency = ?
-ORDER BY effective_cost DESC, service`
-	return eachRow(ctx, db, "cost_by_service", query, []any{p.Grain, p.Label, pack.AccountID, currency}, func(rows *sql.Rows) error {
-		var service string
+SELECT account_id, currency, service, effective_cost, billed_cost FROM cost_by_service
+WHERE %s
+ORDER BY account_id, effective_cost DESC, service`
+	return b.eachRow(ctx, q, "cost_by_service", query, func(rows *sql.Rows) error {
+		var id, service string
+		var currency nullString
 		var total, billed nullDecimal
-		if err := rows.Scan(&service, &total, &billed); err != nil {
+		if err := rows.Scan(&id, &currency, &service, &total, &billed); err != nil {
 			return err
 		}
+		pack := b.pack(id)
+		if pack == nil || !currency.Valid || currency.String != pack.Cost.Currency {
+			return nil
+		}
 		pack.Cost.ByService = append(pack.Cost.ByService, ServiceCost{
-			Service: service, Total: formatNullMoney(total, currency), BilledTotal: formatNullMoney(billed, currency),
+			Service: service, Total: formatNullMoney(total, pack.Cost.Currency), BilledTotal: formatNullMoney(billed, pack.Cost.Currency),
 		})
 		return nil
 	})
 }
 
-func readOtherCurrencies(ctx context.Context, db *sql.DB, p period, pack *Pack, currency string) error {
-	pack.Cost.OtherCurrencies = []CurrencyCost{}
+// readCurrencyCosts counts the cost lines of the account currency and
+// lists the costs of every other currency, a missing one included.
+func readCurrencyCosts(ctx context.Context, q querier, b *batch) error {
+	b.forEachPack(func(p *Pack) { p.Cost.OtherCurrencies = []CurrencyCost{} })
 	const query = `
-SELECT COALESCE(currency, ''), effective_cost, billed_cost FROM cost_by_currency
-WHERE grain = ? AND period = ? AND account_id = ? AND currency IS DISTINCT FROM ?
-ORDER BY currency`
-	return eachRow(ctx, db, "cost_by_currency", query, []any{p.Grain, p.Label, pack.AccountID, currency}, func(rows *sql.Rows) error {
-		var c CurrencyCost
+SELECT account_id, currency, effective_cost, billed_cost, cost_lines FROM cost_by_currency
+WHERE %s
+ORDER BY account_id, currency`
+	return b.eachRow(ctx, q, "cost_by_currency", query, func(rows *sql.Rows) error {
+		var id string
+		var currency nullString
 		var total, billed nullDecimal
-		if err := rows.Scan(&c.Currency, &total, &billed); err != nil {
+		var lines int64
+		if err := rows.Scan(&id, &currency, &total, &billed, &lines); err != nil {
 			return err
 		}
-		c.Total = formatNullMoney(total, c.Currency)
-		c.BilledTotal = formatNullMoney(billed, c.Currency)
-		pack.Cost.OtherCurrencies = append(pack.Cost.OtherCurrencies, c)
+		pack := b.pack(id)
+		switch {
+		case pack == nil:
+		case currency.Valid && currency.String == pack.Cost.Currency:
+			pack.Cost.Lines += lines
+		default:
+			c := CurrencyCost{Currency: currency.String}
+			c.Total = formatNullMoney(total, c.Currency)
+			c.BilledTotal = formatNullMoney(billed, c.Currency)
+			pack.Cost.OtherCurrencies = append(pack.Cost.OtherCurrencies, c)
+		}
 		return nil
 	})
 }

@@ -16,16 +16,16 @@ type settings struct {
 // readSettings reads pack_settings, which must contain exactly one row,
 // because without it the views that join it return nothing and every pack
 // would silently be empty.
-func readSettings(ctx context.Context, db *sql.DB) (settings, error) {
+func readSettings(ctx context.Context, q querier) (settings, error) {
 	var count int64
-	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM pack_settings").Scan(&count); err != nil {
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM pack_settings").Scan(&count); err != nil {
 		return settings{}, fmt.Errorf("query pack_settings: %w", err)
 	}
 	if count != 1 {
 		return settings{}, fmt.Errorf("pack_settings has %d rows, want exactly 1: the run fills it before rendering", count)
 	}
 	var s settings
-	err := db.QueryRowContext(ctx, "SELECT verification_window_days, data_through FROM pack_settings").
+	err := q.QueryRowContext(ctx, "SELECT verification_window_days, data_through FROM pack_settings").
 		Scan(&s.VerificationWindowDays, &s.DataThrough)
 	if err != nil {
 		return settings{}, fmt.Errorf("query pack_settings: %w", err)
