@@ -11,6 +11,11 @@
 --   resolution_without_handle_time resolved cases whose last resolution has
 --                                  no handle time, left out of mean handle
 --                                  times
+--   stale_source                   a source older than its freshness limit
+--                                  at the end of the latest run's window,
+--                                  for periods that end after its newest
+--                                  fact (detail: the sentence to show;
+--                                  affected_rows: 0)
 -- Grain: one row per account, period, check and detail.
 -- Columns:
 --   grain, period  as in periods
@@ -55,3 +60,14 @@ SELECT
 FROM `acme-prod.evidence.resolved_cases`
 WHERE handle_time_seconds IS NULL
 GROUP BY grain, period, account_id
+UNION ALL
+SELECT
+  p.grain, p.period, p.account_id,
+  'stale_source' AS check_name,
+  f.note AS detail,
+  0 AS affected_rows
+FROM `acme-prod.evidence.account_periods` AS p
+CROSS JOIN `acme-prod.evidence.source_freshness` AS f
+WHERE f.status = 'failed'
+  AND p.period_start < f.window_end
+  AND (f.newest_at IS NULL OR p.period_end > f.newest_at)
