@@ -1,0 +1,111 @@
+package warehouse
+
+import (
+	"context"
+
+	"evidencepack/config"
+	evsql "evidencepack/sql"
+)
+
+// runsTable records every run in the warehouse.
+const runsTable = `CREATE TABLE IF NOT EXISTS runs (
+  run_id VARCHAR,
+  started_at TIMESTAMP,
+  finished_at TIMESTAMP,
+  status VARCHAR,
+  failed_step VARCHAR,
+  error VARCHAR,
+  date_from DATE,
+  date_to DATE,
+  config_sha256 VARCHAR,
+  inputs_sha256 VARCHAR,
+  views_sha256 VARCHAR,
+  manifest VARCHAR
+)`
+
+// addLearningPermitted adds the last column of accounts to a warehouse
+// created before the column existed, since CREATE TABLE IF NOT EXISTS
+// keeps an existing table as it is.
+var addLearningPermitted = Statement{
+	Name: "accounts.learning_permitted",
+	SQL:  "ALTER TABLE accounts ADD COLUMN IF NOT EXISTS learning_permitted BOOLEAN",
+}
+
+// Dialect returns the DuckDB dialect.
+func (w *DuckDB) Dialect() evsql.Dialect { return evsql.DuckDB() }
+
+// EnsureTables creates the missing tables, the runs table included.
+func (w *DuckDB) EnsureTables(ctx context.Context) error {
+	tables, err := evsql.Tables(evsql.DuckDB())
+	if err != nil {
+		return err
+	}
+	stmts := make([]Statement, 0, len(tables)+2)
+	for _, t := range tables {
+		stmts = append(stmts, Statement{Name: t.Name, SQL: t.SQL})
+	}
+	stmts = append(stmts, Statement{Name: "runs", SQL: runsTable}, addLearningPermitted)
+	return w.Exec(ctx, stmts)
+}
+
+// Load replaces the partitions, the accounts, the pack settings and the
+// views in one transaction.
+func (w *DuckDB) Load(ctx context.Context, b Batch) error {
+	extra := append(AccountStatements(b.Accounts), SettingsStatements(b.Settings)...)
+	extra = append(extra, b.Views...)
+	return w.Replace(ctx, b.Tables, extra)
+}
+
+// RecordRun inserts the run into the runs table.
+func (w *DuckDB) RecordRun(ctx context.Context, m RunRecord) error {
+	return w.Exec(ctx, []Statement{{
+		Name: "record run",
+		SQL:  `INSERT INTO runs VALUES (?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), ?, ?, ?, ?, ?, ?)`,
+		Args: []any{m.RunID, m.StartedAt, m.FinishedAt, m.Status, m.FailedStep, m.Error,
+			m.From, m.To, m.ConfigSHA256, m.InputsSHA256, m.ViewsSHA256, m.Manifest},
+	}})
+}
+
+// Query runs a query on the database.
+func (w *DuckDB) Query(ctx context.Context, query string, args ...any) (Rows, error) {
+	return w.db.QueryContext(ctx, query, args...)
+}
+
+// AccountStatements replace the account dimensions with accounts.
+func AccountStatements(accounts []config.Account) []Statement {
+	stmts := []Statement{
+		{Name: "clear accounts", SQL: "DELETE FROM accounts"},
+		{Name: "clear account_workflows", SQL: "DELETE FROM account_workflows"},
+	}
+	for _, a := range accounts {
+		stmts = append(stmts, Statement{
+			Name: "account " + a.ID,
+			SQL: `INSERT INTO accounts VALUES (?, ?, ?, CAST(NULLIF(?, '') AS DATE),
+				CAST(NULLIF(?, '') AS DECIMAL(38,18)), ?)`,
+			Args: []any{a.ID, a.Name, a.Currency, a.RenewalDate, a.AnnualContractValue, a.LearningPermitted},
+		})
+		for _, wf := range a.Workflows {
+			stmts = append(stmts, Statement{
+				Name: "workflow " + a.ID + "/" + wf.Name,
+				SQL: `INSERT INTO account_workflows VALUES (?, ?, ?, ?,
+					CAST(NULLIF(?, '') AS DECIMAL(38,18)), NULLIF(?, ''), ?)`,
+				Args: []any{a.ID, wf.Name, wf.BaselineHandleTimeSeconds, wf.BaselineReopenRate,
+					wf.HourlyCostRate, wf.AutonomyLevel, wf.Trial},
+			})
+		}
+	}
+	return stmts
+}
+
+// SettingsStatements replace the one row of pack_settings.
+func SettingsStatements(s PackSettings) []Statement {
+	return []Statement{
+		{Name: "clear pack_settings", SQL: "DELETE FROM pack_settings"},
+		{
+			Name: "pack_settings",
+			SQL:  "INSERT INTO pack_settings VALUES (?, ?, ?, ?, ?, ?, ?)",
+			Args: []any{s.VerificationWindowDays, s.DataThrough, s.MinReviewedCases, s.MinReviewAccuracy,
+				s.MaxSev1Incidents, s.MaxIncidents, s.MinUsageGrowth},
+		},
+	}
+}

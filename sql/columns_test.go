@@ -1,0 +1,19 @@
+package sql
+
+import "testing"
+
+func TestTableColumnDescriptions(t *testing.T) {
+	cols, err := TableColumnDescriptions("cost_lines")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cols["billed_cost"]; got != "cost as invoiced (FOCUS BilledCost)" {
+		t.Errorf("billed_cost description = %q", got)
+	}
+	if cols["dt"] == "" {
+		t.Error("dt has no description")
+	}
+	if _, err := TableColumnDescriptions("no_such_table"); err == nil {
+		t.Error("unknown table: no error")
+	}
+}
