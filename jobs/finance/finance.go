@@ -28,6 +28,11 @@ type Result struct {
 // ErrDifference, after writing both files, when any loaded total differs
 // from its source total.
 func Run(ctx context.Context, cfg *config.Config, p Period) (*Result, error) {
+	// TODO: reconcile against BigQuery once this package can query it.
+	if cfg.Warehouse.Kind != "duckdb" {
+		return nil, fmt.Errorf("%w: reconcile reads a DuckDB warehouse only, not warehouse.kind %q",
+			config.ErrInvalid, cfg.Warehouse.Kind)
+	}
 	path := cfg.Resolve(cfg.Warehouse.Path)
 	db, err := OpenWarehouse(ctx, path)
 	if err != nil {
