@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"evidencepack/config"
@@ -25,18 +26,14 @@ func (r *runner) render(ctx context.Context) error {
 	}
 	dir := filepath.Join(r.outDir, "packs")
 	for _, period := range Periods(r.cfg.Pack.Period, r.from, r.to) {
-		var packs []*render.Pack
-		for _, a := range r.cfg.Accounts {
-			if err := ctx.Err(); err != nil {
-				return &StepError{Step: "render", Err: err}
-			}
-			if !r.cfg.AccountAllowed(a.ID) {
-				continue
-			}
-			pack, err := render.Build(ctx, r.wh.DB(), a.ID, period, prov)
-			if err != nil {
-				return stepErr("render", ErrWarehouse, fmt.Errorf("account %s period %s: %w", a.ID, period, err))
-			}
+		if err := ctx.Err(); err != nil {
+			return &StepError{Step: "render", Err: err}
+		}
+		packs, err := render.BuildAccounts(ctx, r.wh.DB(), allowedAccounts(r.cfg), period, prov)
+		if err != nil {
+			return stepErr("render", ErrWarehouse, fmt.Errorf("period %s: %w", period, err))
+		}
+		for _, pack := range packs {
 			files, err := render.Write(dir, pack, r.cfg.Pack.Formats)
 			if err != nil {
 				return stepErr("render", ErrOutput, err)
@@ -44,14 +41,25 @@ func (r *runner) render(ctx context.Context) error {
 			if err := r.recordPacks(pack, files); err != nil {
 				return stepErr("render", ErrOutput, err)
 			}
-			packs = append(packs, pack)
-			r.log.Debug("pack written", "account", a.ID, "period", period)
+			r.log.Debug("pack written", "account", pack.AccountID, "period", period)
 		}
 		if err := writeIndex(dir, period, r.cfg.Pack.Formats, packs); err != nil {
 			return stepErr("render", ErrOutput, err)
 		}
 	}
 	return nil
+}
+
+// allowedAccounts returns the ids of the config's accounts that
+// accounts_allow lets through, in config order.
+func allowedAccounts(cfg *config.Config) []string {
+	ids := []string{}
+	for _, a := range cfg.Accounts {
+		if cfg.AccountAllowed(a.ID) {
+			ids = append(ids, a.ID)
+		}
+	}
+	return ids
 }
 
 // provisionalRunID fixes the run id before the packs are written, so the
@@ -94,6 +102,8 @@ type RenderOptions struct {
 
 // Render takes the lock on the output directory and rewrites packs from
 // what the warehouse holds, without extracting anything. The packs name the latest successful run as their provenance.
+// Without opts.Accounts it renders every allowed account and also writes
+// each period's index.html when html is a pack format.
 func Render(ctx context.Context, cfg *config.Config, opts RenderOptions) ([]string, error) {
 	r := newRunner(cfg, Options{})
 	lock, err := r.lock(ctx, opts.LockWait)
@@ -111,33 +121,61 @@ func Render(ctx context.Context, cfg *config.Config, opts RenderOptions) ([]stri
 	}
 	accounts := opts.Accounts
 	if len(accounts) == 0 {
-		for _, a := range cfg.Accounts {
-			if cfg.AccountAllowed(a.ID) {
-				accounts = append(accounts, a.ID)
-			}
-		}
+		accounts = allowedAccounts(cfg)
+	}
+	if err := checkRenderAccounts(cfg, accounts); err != nil {
+		return nil, err
 	}
 	var files []string
 	for _, period := range opts.Periods {
-		for _, id := range accounts {
-			if _, ok := cfg.Account(id); !ok {
-				return files, stepErr("render", config.ErrInvalid, fmt.Errorf("account %q is not in the config", id))
-			}
-			if !cfg.AccountAllowed(id) {
-				return files, stepErr("render", config.ErrInvalid, fmt.Errorf("account %q is not in accounts_allow", id))
-			}
-			pack, err := render.Build(ctx, r.wh.DB(), id, period, prov)
-			if err != nil {
-				return files, stepErr("render", ErrWarehouse, fmt.Errorf("account %s period %s: %w", id, period, err))
-			}
-			written, err := render.Write(filepath.Join(r.outDir, "packs"), pack, cfg.Pack.Formats)
-			if err != nil {
-				return files, stepErr("render", ErrOutput, err)
-			}
-			files = append(files, written...)
+		written, err := renderPeriod(ctx, r, accounts, period, prov, len(opts.Accounts) == 0)
+		files = append(files, written...)
+		if err != nil {
+			return files, err
 		}
 	}
 	return files, nil
+}
+
+// checkRenderAccounts rejects an account that is not in the config or not
+// in accounts_allow.
+func checkRenderAccounts(cfg *config.Config, accounts []string) error {
+	for _, id := range accounts {
+		if _, ok := cfg.Account(id); !ok {
+			return stepErr("render", config.ErrInvalid, fmt.Errorf("account %q is not in the config", id))
+		}
+		if !cfg.AccountAllowed(id) {
+			return stepErr("render", config.ErrInvalid, fmt.Errorf("account %q is not in accounts_allow", id))
+		}
+	}
+	return nil
+}
+
+// renderPeriod writes the packs of the accounts for one period and, when
+// every account is rendered and html is a format, the period's index.html.
+// It returns the paths written.
+func renderPeriod(ctx context.Context, r *runner, accounts []string, period string, prov render.Provenance, all bool) ([]string, error) {
+	packs, err := render.BuildAccounts(ctx, r.wh.DB(), accounts, period, prov)
+	if err != nil {
+		return nil, stepErr("render", ErrWarehouse, fmt.Errorf("period %s: %w", period, err))
+	}
+	dir := filepath.Join(r.outDir, "packs")
+	var files []string
+	for _, pack := range packs {
+		written, err := render.Write(dir, pack, r.cfg.Pack.Formats)
+		files = append(files, written...)
+		if err != nil {
+			return files, stepErr("render", ErrOutput, err)
+		}
+	}
+	if !all || !slices.Contains(r.cfg.Pack.Formats, "html") {
+		return files, nil
+	}
+	index, err := render.WriteIndex(dir, period, packs)
+	if err != nil {
+		return files, stepErr("render", ErrOutput, err)
+	}
+	return append(files, index), nil
 }
 
 func latestProvenance(ctx context.Context, db *sql.DB) (render.Provenance, error) {
