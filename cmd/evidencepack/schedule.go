@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"evidencepack/config"
 	"evidencepack/jobs/observe"
 	"evidencepack/jobs/run"
 	"evidencepack/jobs/schedule"
@@ -48,8 +47,8 @@ func runSchedule(cmd *cobra.Command, _ []string) error {
 	}
 	listener, err := net.Listen("tcp", cfg.Schedule.Listen)
 	if err != nil {
-		return fmt.Errorf("%w: schedule.listen: cannot listen on %s: %w; choose a free port",
-			config.ErrInvalid, cfg.Schedule.Listen, err)
+		return fmt.Errorf("listen on %s (schedule.listen) for /metrics and /healthz: %w; choose a free port",
+			cfg.Schedule.Listen, err)
 	}
 	s, err := schedule.New(schedule.Options{
 		Config:   cfg,
