@@ -17,23 +17,23 @@ func sampleRows(ctx context.Context, db *sql.DB, query string, args []any) (json
 		return nil, err
 	}
 	defer rows.Close()
-	cols, err := rows.Columns()
+	types, err := rows.ColumnTypes()
 	if err != nil {
 		return nil, err
 	}
 	var out []orderedRow
 	for rows.Next() {
-		values := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
+		values := make([]any, len(types))
+		ptrs := make([]any, len(types))
 		for i := range values {
 			ptrs[i] = &values[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, err
 		}
-		row := make(orderedRow, len(cols))
-		for i, c := range cols {
-			row[i] = column{c, jsonValue(values[i])}
+		row := make(orderedRow, len(types))
+		for i, c := range types {
+			row[i] = column{c.Name(), jsonValue(values[i], c.DatabaseTypeName())}
 		}
 		out = append(out, row)
 	}
@@ -43,11 +43,14 @@ func sampleRows(ctx context.Context, db *sql.DB, query string, args []any) (json
 	return json.Marshal(out)
 }
 
-func jsonValue(v any) any {
+func jsonValue(v any, dbType string) any {
 	switch x := v.(type) {
 	case nil, bool, string, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64:
 		return x
 	case time.Time:
+		if dbType == "DATE" {
+			return x.Format(time.DateOnly)
+		}
 		return x.UTC().Format(time.RFC3339Nano)
 	case []byte:
 		return string(x)
