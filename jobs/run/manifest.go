@@ -10,6 +10,7 @@ import (
 	"sort"
 	"time"
 
+	"evidencepack/jobs/checks"
 	"evidencepack/transforms"
 )
 
@@ -40,6 +41,13 @@ type Manifest struct {
 	RenderInputs *RenderInputs           `json:"render_inputs,omitempty"`
 	Steps        []StepTiming            `json:"steps"`
 	Warehouse    string                  `json:"warehouse"`
+	// Checks are the data quality checks run after the load, with the
+	// query and a sample of the failing rows of each failed one.
+	Checks []checks.Result `json:"checks,omitempty"`
+	// Freshness is the age of each source with a freshness setting.
+	Freshness []checks.FreshnessResult `json:"freshness,omitempty"`
+	// InputSchemas are the columns each CSV or Parquet source provided.
+	InputSchemas map[string]*InputSchema `json:"input_schemas,omitempty"`
 }
 
 // SourceStats are the row counts of one source with its quarantine file.

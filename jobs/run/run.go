@@ -151,9 +151,11 @@ func (r *runner) execute(ctx context.Context) error {
 	}{
 		{"sweep", r.sweep},
 		{"extract", r.extractAll},
-		{"check", r.checkBudgets},
+		{"budget", r.checkBudgets},
+		{"contract", r.checkInputSchemas},
 		{"write", r.writeFacts},
 		{"load", r.load},
+		{"check", r.runChecks},
 		{"render", r.render},
 	}
 	for _, s := range steps {
@@ -192,7 +194,7 @@ func (r *runner) checkBudgets(context.Context) error {
 		}
 		ratio := float64(counts.Rejected) / float64(counts.Records)
 		if ratio > *src.MaxRejectRatio {
-			return stepErr("check", ErrBudget, fmt.Errorf(
+			return stepErr("budget", ErrBudget, fmt.Errorf(
 				"source %s rejected %d of %d records (%.2f%%), above max_reject_ratio %.2f%%; see %s",
 				src.Name, counts.Rejected, counts.Records, 100*ratio, 100**src.MaxRejectRatio,
 				st.QuarantineFile))

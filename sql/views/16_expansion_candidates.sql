@@ -1,16 +1,16 @@
 -- expansion_candidates: workflows proposed for more of the product, each
--- with the evidence behind it. A workflow may appear once per kind:
---   autonomy  its current autonomy level is draft, recommendation or
---             bounded_automation, and in the period reviewed_cases >=
---             min_reviewed_cases, review_accuracy >= min_review_accuracy,
---             sev1_incidents <= max_sev1_incidents and incidents <=
---             max_incidents. to_level is the next level: draft ->
---             recommendation -> bounded_automation -> full_workflow.
---   volume    quarters only: resolved cases grew from the first to the last
---             month of the quarter by at least min_usage_growth, as
---             (last - first) / first. A first month with no resolved case
---             gives no growth figure and no candidate.
---   workflow  the workflow is in trial.
+-- with the evidence behind it. A workflow may appear once per kind.
+-- Kind autonomy: its current autonomy level is draft, recommendation or
+-- bounded_automation, and in the period reviewed_cases >=
+-- min_reviewed_cases, review_accuracy >= min_review_accuracy,
+-- sev1_incidents <= max_sev1_incidents and incidents <= max_incidents.
+-- to_level is the next level: draft -> recommendation ->
+-- bounded_automation -> full_workflow.
+-- Kind volume, for quarters only: resolved cases grew from the first to
+-- the last month of the quarter by at least min_usage_growth, as
+-- (last - first) / first. A first month with no resolved case gives no
+-- growth figure and no candidate.
+-- Kind workflow: the workflow is in trial.
 -- Thresholds come from pack_settings.
 -- Grain: one row per account, workflow, kind and period.
 -- Columns:

@@ -1,28 +1,24 @@
 -- data_quality_notes: conditions that a reader of a pack should know about
--- because they shape its figures. check_name is one of:
---   commitment_purchase            purchase rows left out of effective cost
---                                  (detail: currency)
---   other_currency_cost            cost lines in a currency other than the
---                                  account's, left out of the pack totals
---                                  (detail: currency)
---   workflow_without_baseline      resolved cases of a workflow missing from
---                                  account_workflows, left out of value
---                                  figures (detail: workflow or '(none)')
---   resolution_without_handle_time resolved cases whose last resolution has
---                                  no handle time, left out of mean handle
---                                  times
---   stale_source                   a source older than its freshness limit
---                                  at the end of the latest run's window,
---                                  for periods that end after its newest
---                                  fact (detail: the sentence to show;
---                                  affected_rows: 0)
+-- because they shape its figures.
 -- Grain: one row per account, period, check and detail.
 -- Columns:
 --   grain, period  as in periods
 --   account_id     account the note is about
---   check_name     one of the checks above
---   detail         currency or workflow named by the check, as above
---   affected_rows  rows or cases the condition affects
+--   check_name     commitment_purchase: purchase rows left out of effective
+--                  cost. other_currency_cost: cost lines in a currency
+--                  other than the account's, left out of the pack totals.
+--                  workflow_without_baseline: resolved cases of a workflow
+--                  missing from account_workflows, left out of value
+--                  figures. resolution_without_handle_time: resolved cases
+--                  whose last resolution has no handle time, left out of
+--                  mean handle times. stale_source: a source older than
+--                  its freshness limit at the end of the latest run's
+--                  window, for periods that end after its newest fact.
+--   detail         the currency for commitment_purchase and
+--                  other_currency_cost, the workflow or '(none)' for
+--                  workflow_without_baseline, the sentence to show for
+--                  stale_source, NULL otherwise
+--   affected_rows  rows or cases the condition affects, 0 for stale_source
 CREATE OR REPLACE VIEW `acme-prod.evidence.data_quality_notes` AS
 SELECT
   grain, period, account_id,
