@@ -1,7 +1,7 @@
 package transforms
 
 import (
-	"cmp"
+	"context"
 	"slices"
 	"time"
 )
@@ -18,25 +18,34 @@ type Counts struct {
 	NotAllowed int64 `json:"not_allowed"`
 }
 
+// DefaultSpillRows is the number of facts a Collector holds in memory
+// before it sorts them and writes them to a spill file.
+const DefaultSpillRows = 64 * 1024
+
 // Collector gathers the facts of one table from any number of sources,
 // removes duplicates on the fact key and groups the rest by partition date
 // and source. Rows dated outside [From, To] are counted and left out,
 // because a run replaces only the partitions of its window, unless their
 // source was passed to KeepAllDates.
 //
-// NOTE: the collector keeps the window's facts in memory until Partitions
-// is called, so memory grows with the size of the window.
+// Memory is bounded by SpillRows, not by the size of the window. A full
+// buffer is sorted by key and spilled to a temporary file in TempDir.
+// EachPartition merges the files twice: first by key to remove
+// duplicates, then by partition to stream each partition in key order.
 type Collector struct {
 	From, To time.Time // inclusive UTC dates of the window
-	rows     []seqFact
-	counts   map[string]*Counts
-	keepAll  map[string]bool
-	dates    map[string]map[time.Time]bool // partition dates of kept rows per source
-}
-
-type seqFact struct {
-	Fact
-	seq int
+	// TempDir is the directory of spill files. Empty means os.TempDir().
+	TempDir string
+	// SpillRows is the number of facts held in memory before a spill. Zero
+	// means DefaultSpillRows. Set it before the first Add.
+	SpillRows int
+	sorter    *externalSort
+	names     nameTable
+	seq       int64
+	err       error // the first spill failure, returned by EachPartition
+	counts    map[string]*Counts
+	keepAll   map[string]bool
+	dates     map[string]map[time.Time]bool // partition dates of kept rows per source
 }
 
 // NewCollector returns a collector for the dates from..to inclusive.
@@ -73,7 +82,8 @@ func (c *Collector) CountsOf(source string) *Counts {
 }
 
 // Add takes one fact. It counts the record and keeps the fact when its
-// partition date is inside the window or its source keeps all dates.
+// partition date is inside the window or its source keeps all dates. The
+// first failed spill is stored, and EachPartition and Err return it.
 func (c *Collector) Add(f Fact) {
 	source := f.Origin().Source
 	n := c.CountsOf(source)
@@ -87,7 +97,24 @@ func (c *Collector) Add(f Fact) {
 		c.dates[source] = map[time.Time]bool{}
 	}
 	c.dates[source][dt] = true
-	c.rows = append(c.rows, seqFact{Fact: f, seq: len(c.rows)})
+	if c.err != nil {
+		return
+	}
+	if c.sorter == nil {
+		c.sorter = newExternalSort(byKey, c.spillRows(), c.TempDir, &c.names)
+	}
+	c.err = c.sorter.add(newEntry(f, dt, c.seq))
+	c.seq++
+}
+
+// Err returns the first error of spilling facts to disk.
+func (c *Collector) Err() error { return c.err }
+
+func (c *Collector) spillRows() int {
+	if c.SpillRows > 0 {
+		return c.SpillRows
+	}
+	return DefaultSpillRows
 }
 
 // AddNotAllowed counts one record of source whose account is not allowed;
@@ -113,47 +140,84 @@ type Partition struct {
 	Facts  []Fact
 }
 
-// Partitions removes duplicates and returns the facts grouped by date and
-// source in that order, each partition ordered by key. Among rows sharing a key the
-// one with the greatest Version wins, and among equal versions the one
-// added last; the winner's date decides its partition. Partitions updates
-// the counts and empties the collector.
+// Partitions returns every partition of EachPartition with its facts in
+// memory, for callers whose data is small. It returns nil after an error,
+// which Err then returns.
 func (c *Collector) Partitions() []Partition {
-	slices.SortStableFunc(c.rows, func(a, b seqFact) int {
-		if d := cmp.Compare(a.Key(), b.Key()); d != 0 {
-			return d
+	var parts []Partition
+	err := c.EachPartition(context.Background(), func(p *PartitionFacts) error {
+		part := Partition{Date: p.Date, Source: p.Source}
+		for {
+			f, err := p.Next()
+			if err != nil || f == nil {
+				parts = append(parts, part)
+				return err
+			}
+			part.Facts = append(part.Facts, f)
 		}
-		if d := a.Version().Compare(b.Version()); d != 0 {
-			return d
-		}
-		return cmp.Compare(a.seq, b.seq)
 	})
-	kept := c.rows[:0]
-	for i, r := range c.rows {
-		if i+1 < len(c.rows) && r.Key() == c.rows[i+1].Key() {
-			c.CountsOf(r.Origin().Source).Duplicates++
+	if err != nil {
+		c.err = err
+		return nil
+	}
+	return parts
+}
+
+// EachPartition removes duplicates and calls fn for each partition in
+// order of date and then source, with the partition's facts in key order.
+// Among rows sharing a key the one with the greatest Version wins, and
+// among equal versions the one added last; the winner's date decides its
+// partition. Facts that fn leaves unread are skipped. EachPartition
+// updates the counts, empties the collector and removes its spill files.
+func (c *Collector) EachPartition(ctx context.Context, fn func(*PartitionFacts) error) error {
+	if c.err != nil {
+		return c.err
+	}
+	if c.sorter == nil {
+		return nil
+	}
+	defer func() { c.sorter = nil }()
+	winners, err := c.dedup(ctx)
+	if err != nil {
+		return err
+	}
+	defer winners.close()
+	next, err := winners.merge(ctx)
+	if err != nil {
+		return err
+	}
+	return eachPartition(next, fn)
+}
+
+// dedup merges the facts by key, counts duplicates and facts, and returns
+// the winners sorted again by partition.
+func (c *Collector) dedup(ctx context.Context) (*externalSort, error) {
+	defer c.sorter.close()
+	next, err := c.sorter.merge(ctx)
+	if err != nil {
+		return nil, err
+	}
+	winners := newExternalSort(byPartition, c.spillRows(), c.TempDir, &c.names)
+	prev, ok, err := next()
+	for ok && err == nil {
+		var e entry
+		e, ok, err = next()
+		if ok && e.key == prev.key {
+			c.CountsOf(prev.fact.Origin().Source).Duplicates++
+			prev = e
 			continue
 		}
-		c.CountsOf(r.Origin().Source).Facts++
-		kept = append(kept, r)
-	}
-	slices.SortStableFunc(kept, func(a, b seqFact) int {
-		if d := a.PartitionDate().Compare(b.PartitionDate()); d != 0 {
-			return d
+		if err == nil {
+			c.CountsOf(prev.fact.Origin().Source).Facts++
+			err = winners.add(prev)
 		}
-		return cmp.Compare(a.Origin().Source, b.Origin().Source)
-	})
-	var parts []Partition
-	for _, r := range kept {
-		dt, source := r.PartitionDate(), r.Origin().Source
-		if len(parts) == 0 || !parts[len(parts)-1].Date.Equal(dt) || parts[len(parts)-1].Source != source {
-			parts = append(parts, Partition{Date: dt, Source: source})
-		}
-		p := &parts[len(parts)-1]
-		p.Facts = append(p.Facts, r.Fact)
+		prev = e
 	}
-	c.rows = nil
-	return parts
+	if err != nil {
+		winners.close()
+		return nil, err
+	}
+	return winners, nil
 }
 
 // Counts returns the counts of every source seen.

@@ -51,68 +51,106 @@ func writerProps() *parquet.WriterProperties {
 }
 
 // WritePartition writes the facts of one source's partition of table to
-// root/table/dt=…/part-<source>.parquet. The file is written under a
-// temporary name, synced and renamed, so readers see the old file or the
-// new one, never a partial one. The files of other sources are left alone,
-// and a file of the legacy layout is removed after the rename.
+// root/table/dt=…/part-<source>.parquet, as WritePartitionFacts does.
 func WritePartition(ctx context.Context, root, table string, p Partition) (string, error) {
-	if p.Source == "" {
-		return "", fmt.Errorf("write %s partition %s: the partition names no source",
-			table, p.Date.Format(time.DateOnly))
+	facts := p.Facts
+	next := func() (Fact, error) {
+		if len(facts) == 0 {
+			return nil, nil
+		}
+		f := facts[0]
+		facts = facts[1:]
+		return f, nil
+	}
+	file, _, err := writePartition(ctx, root, table, p.Date, p.Source, next)
+	return file, err
+}
+
+// WritePartitionFacts writes the streamed facts of one source's partition
+// of table to root/table/dt=…/part-<source>.parquet and returns the file
+// and its row count. The file is written under a temporary name, synced
+// and renamed, so readers see the old file or the new one, never a
+// partial one. The files of other sources are left alone, and a file of
+// the legacy layout is removed after the rename.
+func WritePartitionFacts(ctx context.Context, root, table string, p *PartitionFacts) (string, int64, error) {
+	return writePartition(ctx, root, table, p.Date, p.Source, p.Next)
+}
+
+func writePartition(ctx context.Context, root, table string, date time.Time, source string,
+	next func() (Fact, error)) (string, int64, error) {
+	if source == "" {
+		return "", 0, fmt.Errorf("write %s partition %s: the partition names no source",
+			table, date.Format(time.DateOnly))
 	}
 	schema, err := SchemaOf(table)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
-	dir := PartitionDir(root, table, p.Date)
+	dir := PartitionDir(root, table, date)
 	if err := os.MkdirAll(dir, DirMode); err != nil {
-		return "", fmt.Errorf("create partition directory: %w", err)
+		return "", 0, fmt.Errorf("create partition directory: %w", err)
 	}
-	name := PartFileName(p.Source)
+	name := PartFileName(source)
 	final := filepath.Join(dir, name)
 	tmp, err := os.CreateTemp(dir, ".tmp-"+name+"-*")
 	if err != nil {
-		return "", fmt.Errorf("create temporary parquet file: %w", err)
+		return "", 0, fmt.Errorf("create temporary parquet file: %w", err)
 	}
 	defer os.Remove(tmp.Name())
 
 	fw, err := pqarrow.NewFileWriter(schema, tmp, writerProps(), pqarrow.DefaultWriterProps())
 	if err != nil {
 		tmp.Close()
-		return "", fmt.Errorf("open parquet writer for %s: %w", final, err)
+		return "", 0, fmt.Errorf("open parquet writer for %s: %w", final, err)
 	}
-	if err := writeBatches(ctx, fw, schema, p.Facts); err != nil {
+	rows, err := writeBatches(ctx, fw, schema, next)
+	if err != nil {
 		fw.Close()
-		return "", fmt.Errorf("write %s: %w", final, err)
+		return "", 0, fmt.Errorf("write %s: %w", final, err)
 	}
 	if err := fw.Close(); err != nil {
-		return "", fmt.Errorf("close parquet writer for %s: %w", final, err)
+		return "", 0, fmt.Errorf("close parquet writer for %s: %w", final, err)
 	}
 	if err := publish(tmp.Name(), final); err != nil {
-		return "", err
+		return "", 0, err
 	}
-	return final, removeFile(filepath.Join(dir, LegacyPartFile))
+	return final, rows, removeFile(filepath.Join(dir, LegacyPartFile))
 }
 
-func writeBatches(ctx context.Context, fw *pqarrow.FileWriter, schema *arrow.Schema, facts []Fact) error {
+// writeBatches writes the facts that next yields in record batches of
+// BatchRows and returns how many it wrote.
+func writeBatches(ctx context.Context, fw *pqarrow.FileWriter, schema *arrow.Schema, next func() (Fact, error)) (int64, error) {
 	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
 	defer b.Release()
-	for start := 0; start < len(facts); start += BatchRows {
+	var rows int64
+	for {
 		if err := ctx.Err(); err != nil {
-			return err
+			return rows, err
 		}
-		end := min(start+BatchRows, len(facts))
-		for _, f := range facts[start:end] {
-			AppendFact(b, f)
+		n, err := appendBatch(b, next)
+		if err != nil || n == 0 {
+			return rows, err
 		}
+		rows += int64(n)
 		rec := b.NewRecordBatch()
-		err := fw.Write(rec)
+		err = fw.Write(rec)
 		rec.Release()
 		if err != nil {
-			return err
+			return rows, err
 		}
 	}
-	return nil
+}
+
+// appendBatch appends up to BatchRows facts to b.
+func appendBatch(b *array.RecordBuilder, next func() (Fact, error)) (int, error) {
+	for n := 0; n < BatchRows; n++ {
+		f, err := next()
+		if err != nil || f == nil {
+			return n, err
+		}
+		AppendFact(b, f)
+	}
+	return BatchRows, nil
 }
 
 // publish syncs the closed temporary file, renames it to final and syncs

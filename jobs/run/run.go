@@ -134,6 +134,7 @@ func (r *runner) collector(table string) *transforms.Collector {
 	c := r.collectors[table]
 	if c == nil {
 		c = transforms.NewCollector(r.from, r.to)
+		c.TempDir = r.outDir // spill files, named .tmp-*, which sweep removes
 		r.collectors[table] = c
 	}
 	return c

@@ -37,14 +37,14 @@ type writtenFiles map[time.Time]map[string]bool
 
 func (r *runner) writeTable(ctx context.Context, root, table string) (writtenFiles, error) {
 	written := writtenFiles{}
-	for _, p := range r.collector(table).Partitions() {
-		file, err := transforms.WritePartition(ctx, root, table, p)
+	err := r.collector(table).EachPartition(ctx, func(p *transforms.PartitionFacts) error {
+		file, rows, err := transforms.WritePartitionFacts(ctx, root, table, p)
 		if err != nil {
-			return nil, stepErr("write", ErrOutput, err)
+			return err
 		}
 		sum, err := fileSHA256(file)
 		if err != nil {
-			return nil, stepErr("write", ErrOutput, err)
+			return err
 		}
 		if written[p.Date] == nil {
 			written[p.Date] = map[string]bool{}
@@ -52,9 +52,13 @@ func (r *runner) writeTable(ctx context.Context, root, table string) (writtenFil
 		written[p.Date][filepath.Base(file)] = true
 		r.written[table] = append(r.written[table], file)
 		r.manifest.Partitions = append(r.manifest.Partitions, PartitionInfo{Table: table,
-			Date: p.Date.Format(time.DateOnly), Source: p.Source, Rows: len(p.Facts), File: file, SHA256: sum})
+			Date: p.Date.Format(time.DateOnly), Source: p.Source, Rows: int(rows), File: file, SHA256: sum})
 		r.log.Debug("partition written", "table", table, "dt", p.Date.Format(time.DateOnly),
-			"source", p.Source, "rows", len(p.Facts))
+			"source", p.Source, "rows", rows)
+		return nil
+	})
+	if err != nil {
+		return nil, stepErr("write", ErrOutput, err)
 	}
 	return written, nil
 }
