@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"evidencepack/config"
+	"evidencepack/jobs/checks"
 	"evidencepack/jobs/render"
 	"evidencepack/jobs/warehouse"
 	evsql "evidencepack/sql"
@@ -316,6 +317,7 @@ func loadReplayWarehouse(ctx context.Context, cfg *config.Config, m *Manifest, p
 	}
 	if err == nil {
 		extra := append(accountStatements(cfg), replaySettings(m.RenderInputs.PackSettings)...)
+		extra = append(extra, checks.FreshnessStatements(m.Freshness)...)
 		err = wh.Replace(ctx, replayLoads(m.RenderInputs.Facts), extra)
 	}
 	if err == nil {

@@ -1,0 +1,130 @@
+package run
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"evidencepack/jobs/checks"
+)
+
+// ErrCheck is a data quality check or source freshness of severity error
+// that failed after the load. The loaded facts stay in the warehouse and
+// the packs of earlier runs stay in place.
+var ErrCheck = errors.New("data quality check failed")
+
+// runChecks runs the effective checks and the source freshness against the
+// loaded warehouse, records them in the manifest and in check_results and
+// source_freshness, and fails when one of severity error failed.
+//
+// NOTE: checks read the warehouse through database/sql, so they run on
+// DuckDB only.
+func (r *runner) runChecks(ctx context.Context) error {
+	db := r.wh.DB()
+	runID := r.provisionalRunID()
+	prev, err := previousRun(ctx, db, r.from, r.to, runID)
+	if err != nil {
+		return stepErr("check", ErrWarehouse, err)
+	}
+	env := checks.Env{DB: db, From: r.from, To: r.to, Previous: prev}
+	results, err := checks.Run(ctx, env, r.cfg.EffectiveChecks())
+	if err != nil {
+		return &StepError{Step: "check", Err: err}
+	}
+	fresh, err := checks.Freshness(ctx, db, r.cfg.Sources, r.to, r.inputFiles())
+	if err != nil {
+		return stepErr("check", ErrWarehouse, err)
+	}
+	r.manifest.Checks, r.manifest.Freshness = results, fresh
+	stmts := append(checks.ResultStatements(runID, results), checks.FreshnessStatements(fresh)...)
+	if err := r.wh.Exec(ctx, stmts); err != nil {
+		return stepErr("check", ErrWarehouse, err)
+	}
+	r.logChecks(results, fresh)
+	if err := blockingError(results, fresh); err != nil {
+		return stepErr("check", ErrCheck, err)
+	}
+	return nil
+}
+
+func (r *runner) inputFiles() map[string][]string {
+	out := map[string][]string{}
+	for _, in := range r.manifest.Inputs {
+		out[in.Source] = append(out[in.Source], in.Path)
+	}
+	return out
+}
+
+func (r *runner) logChecks(results []checks.Result, fresh []checks.FreshnessResult) {
+	failed := 0
+	for _, c := range results {
+		if c.Failed() {
+			failed++
+			r.log.Warn("check failed", "check", c.Name, "table", c.Table, "severity", c.Severity,
+				"failing_rows", c.FailingCount, "message", c.Message)
+		}
+	}
+	for _, f := range fresh {
+		if f.Status == checks.StatusFailed {
+			r.log.Warn("source is stale", "source", f.Source, "severity", f.Severity, "message", f.Message)
+		}
+	}
+	r.log.Info("checks finished", "checks", len(results), "failed", failed, "sources", len(fresh))
+}
+
+// blockingError describes every failed check and stale source of severity
+// error, or returns nil when there is none.
+func blockingError(results []checks.Result, fresh []checks.FreshnessResult) error {
+	var msgs []string
+	for _, c := range results {
+		if !c.Blocking() {
+			continue
+		}
+		if c.Message != "" {
+			msgs = append(msgs, fmt.Sprintf("check %s on %s: %s", c.Name, c.Table, c.Message))
+			continue
+		}
+		msgs = append(msgs, fmt.Sprintf("check %s on %s: %d failing rows", c.Name, c.Table, c.FailingCount))
+	}
+	for _, f := range fresh {
+		if f.Blocking() {
+			msgs = append(msgs, f.Message)
+		}
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s; the failing rows are in check_results and the run manifest", strings.Join(msgs, "; "))
+}
+
+// previousRun returns the row counts per table that the latest successful
+// run of the same dates, other than runID, wrote for those dates; nil when
+// there is none.
+func previousRun(ctx context.Context, db *sql.DB, from, to time.Time, runID string) (*checks.PreviousRun, error) {
+	var id, text string
+	err := db.QueryRowContext(ctx, `SELECT run_id, manifest FROM runs
+		WHERE status = 'succeeded' AND date_from = CAST(? AS DATE) AND date_to = CAST(? AS DATE) AND run_id <> ?
+		ORDER BY finished_at DESC LIMIT 1`, from.Format(time.DateOnly), to.Format(time.DateOnly), runID).Scan(&id, &text)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the previous run of %s..%s: %w", from.Format(time.DateOnly), to.Format(time.DateOnly), err)
+	}
+	var m Manifest
+	if err := json.Unmarshal([]byte(text), &m); err != nil {
+		return nil, fmt.Errorf("decode the manifest of run %s: %w", id, err)
+	}
+	prev := &checks.PreviousRun{RunID: id, Rows: map[string]int64{}}
+	first, last := from.Format(time.DateOnly), to.Format(time.DateOnly)
+	for _, p := range m.Partitions {
+		if p.Date >= first && p.Date <= last {
+			prev.Rows[p.Table] += int64(p.Rows)
+		}
+	}
+	return prev, nil
+}

@@ -1,0 +1,223 @@
+package run
+
+import (
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/parquet/file"
+
+	"evidencepack/config"
+	"evidencepack/jobs/extract"
+)
+
+// InputSchema is the columns that the CSV or Parquet input files of one
+// source provided, in the union of all its files of a run.
+type InputSchema struct {
+	Columns []InputColumn `json:"columns"`
+}
+
+// InputColumn is one input column. Type is the Parquet logical type, or
+// the physical type where there is none; CSV columns have no type.
+type InputColumn struct {
+	Name string `json:"name"`
+	Type string `json:"type,omitempty"`
+}
+
+// checkInputSchemas records the columns of every CSV and Parquet source
+// and fails, before anything is written, when a source lost a mapped
+// column or a Parquet column changed type since the previous successful
+// run. Added columns are accepted.
+func (r *runner) checkInputSchemas(ctx context.Context) error {
+	r.manifest.InputSchemas = map[string]*InputSchema{}
+	files := r.inputFiles()
+	for _, src := range r.cfg.Sources {
+		if extract.MappedColumns(src) == nil {
+			continue
+		}
+		schema, err := readInputSchema(ctx, src, files[src.Name])
+		if err != nil {
+			return stepErr("contract", ErrInput, err)
+		}
+		r.manifest.InputSchemas[src.Name] = schema
+	}
+	if err := r.openWarehouse(ctx); err != nil {
+		return err
+	}
+	prevID, prev, err := previousSchemas(ctx, r.wh.DB())
+	if err != nil {
+		return stepErr("contract", ErrWarehouse, err)
+	}
+	for _, src := range r.cfg.Sources {
+		old, cur := prev[src.Name], r.manifest.InputSchemas[src.Name]
+		if old == nil || cur == nil {
+			continue
+		}
+		if err := compareSchemas(src, prevID, old, cur); err != nil {
+			return stepErr("contract", ErrInput, err)
+		}
+	}
+	return nil
+}
+
+// compareSchemas fails when a fact column that the previous run read from
+// one of its mapped input columns finds none of them now, or when such a
+// column changed type.
+func compareSchemas(src config.Source, prevID string, old, cur *InputSchema) error {
+	oldTypes, curTypes := old.types(), cur.types()
+	for fact, names := range extract.MappedColumns(src) {
+		had, has := "", ""
+		for _, n := range names {
+			if _, ok := oldTypes[n]; ok && had == "" {
+				had = n
+			}
+			if _, ok := curTypes[n]; ok && has == "" {
+				has = n
+			}
+		}
+		if had != "" && has == "" {
+			return fmt.Errorf("source %s: input column %s (type %s, read into %s) is missing; run %s had it",
+				src.Name, had, typeText(oldTypes[had]), fact, prevID)
+		}
+		if had != "" && had == has && oldTypes[had] != curTypes[has] {
+			return fmt.Errorf("source %s: input column %s changed type from %s to %s since run %s",
+				src.Name, had, typeText(oldTypes[had]), typeText(curTypes[has]), prevID)
+		}
+	}
+	return nil
+}
+
+func typeText(t string) string {
+	if t == "" {
+		return "text (CSV)"
+	}
+	return t
+}
+
+func (s *InputSchema) types() map[string]string {
+	out := map[string]string{}
+	for _, c := range s.Columns {
+		out[c.Name] = c.Type
+	}
+	return out
+}
+
+// readInputSchema returns the union of the columns of files; the first
+// file that has a column sets its type.
+func readInputSchema(ctx context.Context, src config.Source, files []string) (*InputSchema, error) {
+	seen := map[string]string{}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		cols, err := fileColumns(src, f)
+		if err != nil {
+			return nil, fmt.Errorf("source %s: read the columns of %s: %w", src.Name, f, err)
+		}
+		for _, c := range cols {
+			if _, ok := seen[c.Name]; !ok {
+				seen[c.Name] = c.Type
+			}
+		}
+	}
+	schema := &InputSchema{}
+	for name, typ := range seen {
+		schema.Columns = append(schema.Columns, InputColumn{Name: name, Type: typ})
+	}
+	sort.Slice(schema.Columns, func(i, j int) bool { return schema.Columns[i].Name < schema.Columns[j].Name })
+	return schema, nil
+}
+
+func fileColumns(src config.Source, path string) ([]InputColumn, error) {
+	if strings.EqualFold(strings.TrimPrefix(extOf(path), "."), "parquet") {
+		return parquetColumns(path)
+	}
+	return csvColumns(src, path)
+}
+
+func extOf(path string) string {
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		return path[i:]
+	}
+	return ""
+}
+
+func csvColumns(src config.Source, path string) ([]InputColumn, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	if d := src.CSV.Delimiter; d != "" {
+		r.Comma = rune(d[0])
+	}
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return nil, fmt.Errorf("read the header: %w", err)
+	}
+	out := make([]InputColumn, len(header))
+	for i, h := range header {
+		out[i] = InputColumn{Name: strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))}
+	}
+	return out, nil
+}
+
+// parquetColumns reads the leaf columns of a Parquet file's footer.
+func parquetColumns(path string) (cols []InputColumn, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("invalid Parquet file: %v", p)
+		}
+	}()
+	rdr, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		return nil, err
+	}
+	defer rdr.Close()
+	schema := rdr.MetaData().Schema
+	for i := 0; i < schema.NumColumns(); i++ {
+		c := schema.Column(i)
+		typ := c.PhysicalType().String()
+		if lt := c.LogicalType(); lt != nil && lt.IsValid() && !lt.IsNone() {
+			typ = lt.String()
+		}
+		cols = append(cols, InputColumn{Name: c.Path(), Type: typ})
+	}
+	return cols, nil
+}
+
+// previousSchemas returns the input schemas of the latest successful run
+// that recorded any.
+func previousSchemas(ctx context.Context, db *sql.DB) (string, map[string]*InputSchema, error) {
+	rows, err := db.QueryContext(ctx, `SELECT run_id, manifest FROM runs WHERE status = 'succeeded'
+		ORDER BY finished_at DESC LIMIT 20`)
+	if err != nil {
+		return "", nil, fmt.Errorf("read previous runs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, text string
+		if err := rows.Scan(&id, &text); err != nil {
+			return "", nil, fmt.Errorf("read previous runs: %w", err)
+		}
+		var m Manifest
+		if err := json.Unmarshal([]byte(text), &m); err != nil {
+			return "", nil, fmt.Errorf("decode the manifest of run %s: %w", id, err)
+		}
+		if len(m.InputSchemas) > 0 {
+			return id, m.InputSchemas, nil
+		}
+	}
+	if err := rows.Err(); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", nil, fmt.Errorf("read previous runs: %w", err)
+	}
+	return "", nil, nil
+}
