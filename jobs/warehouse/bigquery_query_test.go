@@ -19,7 +19,7 @@ func TestBigQueryQueryParameters(t *testing.T) {
 	w, srv := openFake(t, warehouse.BigQueryConfig{})
 	srv.QueryResult = func(string, []*bq.QueryParameter) (*bq.TableSchema, [][]any) {
 		return &bq.TableSchema{Fields: []*bq.TableFieldSchema{
-			{Name: "account_id", Type: "STRING"}, {Name: "cases", Type: "INTEGER"}, {Name: "note", Type: "STRING"}}},
+				{Name: "account_id", Type: "STRING"}, {Name: "cases", Type: "INTEGER"}, {Name: "note", Type: "STRING"}}},
 			[][]any{{"acme-health", 42, nil}}
 	}
 	rows, err := w.Query(context.Background(),
