@@ -33,7 +33,10 @@ const (
 	// exitDifference is reconcile finding a loaded cost total that differs
 	// from its source total.
 	exitDifference = 7
-	exitCancelled  = 130
+	// exitCheck is a data quality check or source freshness of severity
+	// error that failed.
+	exitCheck     = 8
+	exitCancelled = 130
 )
 
 func main() {
@@ -82,6 +85,8 @@ func exitCode(err error) int {
 		return exitWarehouse
 	case errors.Is(err, finance.ErrDifference):
 		return exitDifference
+	case errors.Is(err, run.ErrCheck):
+		return exitCheck
 	}
 	return exitFailure
 }
@@ -110,6 +115,7 @@ and period from SQL views.`,
 		newReconcileCommand(),
 		newScheduleCommand(),
 		newReplayCommand(),
+		newCheckCommand(),
 	)
 	return root
 }

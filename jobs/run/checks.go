@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"evidencepack/config"
 	"evidencepack/jobs/checks"
 )
 
@@ -127,4 +128,68 @@ func previousRun(ctx context.Context, db *sql.DB, from, to time.Time, runID stri
 		}
 	}
 	return prev, nil
+}
+
+// CheckReport is the outcome of `evidencepack check`.
+type CheckReport struct {
+	// RunID, From and To name the latest successful run, whose dates
+	// row_count_drop and freshness are measured for.
+	RunID, From, To string
+	Checks          []checks.Result
+	Freshness       []checks.FreshnessResult
+}
+
+// Blocking returns the error of every failed check or stale source of
+// severity error, wrapping ErrCheck, or nil.
+func (c *CheckReport) Blocking() error {
+	if err := blockingError(c.Checks, c.Freshness); err != nil {
+		return fmt.Errorf("%w: %w", ErrCheck, err)
+	}
+	return nil
+}
+
+// CheckWarehouse runs the checks and the source freshness against the
+// warehouse as the latest successful run left it. It opens the warehouse
+// read-only and writes nothing.
+func CheckWarehouse(ctx context.Context, cfg *config.Config) (*CheckReport, error) {
+	path := cfg.Resolve(cfg.Warehouse.Path)
+	db, err := sql.Open("duckdb", path+"?access_mode=read_only")
+	if err != nil {
+		return nil, fmt.Errorf("%w: open %s: %w", ErrWarehouse, path, err)
+	}
+	defer db.Close()
+	rep := &CheckReport{}
+	err = db.QueryRowContext(ctx, `SELECT run_id, CAST(date_from AS VARCHAR), CAST(date_to AS VARCHAR) FROM runs
+		WHERE status = 'succeeded' ORDER BY finished_at DESC LIMIT 1`).Scan(&rep.RunID, &rep.From, &rep.To)
+	if err != nil {
+		return nil, fmt.Errorf("%w: find the latest successful run in %s (run `evidencepack run` first): %w",
+			ErrWarehouse, path, err)
+	}
+	from, _ := time.Parse(time.DateOnly, rep.From)
+	to, _ := time.Parse(time.DateOnly, rep.To)
+	prev, err := previousRun(ctx, db, from, to, rep.RunID)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrWarehouse, err)
+	}
+	if rep.Checks, err = checks.Run(ctx, checks.Env{DB: db, From: from, To: to, Previous: prev},
+		cfg.EffectiveChecks()); err != nil {
+		return nil, err
+	}
+	rep.Freshness, err = checks.Freshness(ctx, db, cfg.Sources, to, windowInputs(cfg, from, to))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrWarehouse, err)
+	}
+	return rep, nil
+}
+
+// windowInputs returns each source's input files of a window; a source
+// whose files cannot be resolved has none.
+func windowInputs(cfg *config.Config, from, to time.Time) map[string][]string {
+	out := map[string][]string{}
+	for _, src := range cfg.Sources {
+		if files, err := resolveInputs(cfg, src, from, to); err == nil {
+			out[src.Name] = files
+		}
+	}
+	return out
 }
