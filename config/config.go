@@ -124,8 +124,9 @@ type Source struct {
 	Kind string `yaml:"kind"`
 	// Format is focus, segment, labelstudio, pagerduty, csv or jsonl.
 	Format string `yaml:"format"`
-	// Paths are file globs, relative to the config file. A path may
-	// contain {date}, replaced with each logical date as YYYY-MM-DD.
+	// Paths are file globs, relative to the config file, or gs:// globs
+	// for location gcs. A path may contain {date}, replaced with each
+	// logical date as YYYY-MM-DD.
 	Paths []string `yaml:"paths"`
 	// Account assigns every record of the source to one account when the
 	// records do not name one.
@@ -162,6 +163,8 @@ type Source struct {
 	// Freshness sets how old the source's newest fact may be at the end
 	// of the run's window; nil checks nothing.
 	Freshness *Freshness `yaml:"freshness"`
+	// Location is where the records live; the default reads Paths.
+	Location Location `yaml:"location"`
 }
 
 // Values of Source.Replace.

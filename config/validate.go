@@ -70,6 +70,7 @@ func (c *Config) applyDefaults() {
 		if c.Sources[i].Replace == "" {
 			c.Sources[i].Replace = defaultReplace(c.Sources[i].Kind)
 		}
+		c.Sources[i].applyLocationDefaults()
 	}
 }
 
@@ -242,9 +243,7 @@ func (s *Source) validate(ck *checker, key string) {
 	case !contains(kinds, s.Kind):
 		ck.fail(key+".format", "format %s cannot produce kind %s", s.Format, s.Kind)
 	}
-	if len(s.Paths) == 0 {
-		ck.fail(key+".paths", "at least one path is required")
-	}
+	s.validateLocation(ck, key)
 	if s.TimeZone != "" {
 		if _, err := time.LoadLocation(s.TimeZone); err != nil {
 			ck.fail(key+".time_zone", "unknown time zone %q", s.TimeZone)
