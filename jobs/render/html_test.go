@@ -71,3 +71,18 @@ func TestChartNumber(t *testing.T) {
 		t.Errorf("chartNumber(n/a) reported a number")
 	}
 }
+
+// TestHTMLProvenanceHashTitles checks that each provenance hash, which
+// the style cuts to its row on screen, carries its full value as a title.
+func TestHTMLProvenanceHashTitles(t *testing.T) {
+	db := openCase(t, "expansion")
+	page, err := encodeHTML(buildPack(t, db, "acme", "2026-Q3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, hash := range []string{testProvenance.InputsSHA256, testProvenance.ViewsSHA256} {
+		if !strings.Contains(string(page), `<dd title="`+hash+`"><code>`+hash+`</code></dd>`) {
+			t.Errorf("provenance row of %s lacks the full hash as its title", hash)
+		}
+	}
+}
