@@ -5,7 +5,7 @@ DEMO_FROM := 2026-07-01
 DEMO_TO   := 2026-09-30
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build demo test lint clean dictionary
+.PHONY: build demo test lint clean dictionary bench
 
 build:
 	$(GO) build -o $(BIN) ./cmd/evidencepack
@@ -22,8 +22,24 @@ demo: build
 dictionary:
 	$(GO) generate ./sql
 
+# contracts regenerates docs/contracts/<table>.v1.json from the Arrow fact
+# schemas; a test fails while a committed file is out of date.
+.PHONY: contracts
+contracts:
+	$(GO) run ./jobs/checks/cmd/gencontracts -o docs/contracts
+
 test:
 	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x ./transforms/...
+
+# bench generates large inputs under out/bench, runs the extract and write
+# path and DuckDB's conversion of each source kind in child processes,
+# times a nightly run on a year of history, and rewrites the results in
+# docs/benchmarks.md. BENCH_ROWS sets the row counts of each case.
+BENCH_ROWS ?= 1000000,5000000
+bench: build
+	$(GO) build -o bin/evidencepack-bench ./cmd/evidencepack-bench
+	BENCH_ROWS=$(BENCH_ROWS) bin/evidencepack-bench -bin $(BIN)
 
 # fuzz runs each extract reader's fuzz target for FUZZTIME, one after the
 # other. Inputs that fail are saved under jobs/extract/testdata/fuzz.

@@ -1,0 +1,119 @@
+// Command evidencepack-bench measures the extract, transform and Parquet
+// write path of evidencepack against DuckDB's own conversion of the same
+// input, and the time of a nightly run on top of a year of history.
+//
+// With no subcommand it generates the inputs, runs every case in a child
+// process, prints a table and writes it into docs/benchmarks.md. The
+// subcommands extract and duckdb are those child processes.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := dispatch(ctx, os.Args[1:])
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "evidencepack-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func dispatch(ctx context.Context, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "extract":
+			return childMain(ctx, args[1:], runExtract)
+		case "duckdb":
+			return childMain(ctx, args[1:], runDuckDB)
+		}
+	}
+	return driverMain(ctx, args)
+}
+
+// childResult is the JSON output of a child process on stdout.
+type childResult struct {
+	Seconds    float64 `json:"seconds"` // wall time of the measured work
+	Rows       int64   `json:"rows"`
+	Facts      int64   `json:"facts"`
+	Duplicates int64   `json:"duplicates"`
+	Rejected   int64   `json:"rejected"`
+	Partitions int     `json:"partitions"`
+}
+
+// childMain parses the flags of a child process, runs it and prints its
+// result.
+func childMain(ctx context.Context, args []string, run func(context.Context, benchCase, string, string) (childResult, error)) error {
+	fs := flag.NewFlagSet("child", flag.ContinueOnError)
+	name := fs.String("case", "", "case name")
+	input := fs.String("input", "", "input folder")
+	output := fs.String("output", "", "output folder")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	c, err := caseNamed(*name)
+	if err != nil {
+		return err
+	}
+	res, err := run(ctx, c, *input, *output)
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(os.Stdout).Encode(res)
+}
+
+// driverOptions are the flags of the benchmark driver.
+type driverOptions struct {
+	rows    []int
+	cases   []string
+	dir     string
+	doc     string
+	bin     string
+	nightly bool
+	command string
+}
+
+func parseDriverFlags(args []string) (driverOptions, error) {
+	fs := flag.NewFlagSet("evidencepack-bench", flag.ContinueOnError)
+	rows := fs.String("rows", envOr("BENCH_ROWS", "1000000,5000000"), "comma-separated row counts of each case (default from BENCH_ROWS)")
+	names := fs.String("cases", "", "comma-separated cases to run (default: all)")
+	dir := fs.String("dir", "out/bench", "folder for generated inputs and outputs")
+	doc := fs.String("doc", "docs/benchmarks.md", "Markdown file whose results section is rewritten; empty writes none")
+	bin := fs.String("bin", "bin/evidencepack", "evidencepack binary for the nightly measurement")
+	nightly := fs.Bool("nightly", true, "measure a nightly run on top of a year of history")
+	if err := fs.Parse(args); err != nil {
+		return driverOptions{}, err
+	}
+	o := driverOptions{dir: *dir, doc: *doc, bin: *bin, nightly: *nightly,
+		command: strings.Join(append([]string{"evidencepack-bench"}, args...), " ")}
+	for _, s := range strings.Split(*rows, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return o, fmt.Errorf("invalid row count %q in -rows: expected positive integers separated by commas", s)
+		}
+		o.rows = append(o.rows, n)
+	}
+	for _, c := range cases {
+		if *names == "" || strings.Contains(","+*names+",", ","+c.name+",") {
+			o.cases = append(o.cases, c.name)
+		}
+	}
+	return o, nil
+}
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}

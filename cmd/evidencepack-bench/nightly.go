@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"evidencepack/jobs/demo"
+)
+
+// The nightly measurement: demo data for a year, one run that loads the
+// first 364 days, then the run of the last day timed on that warehouse
+// and on an empty one.
+var (
+	historyFrom = time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)
+	nightlyDate = time.Date(2026, 9, 30, 0, 0, 0, 0, time.UTC)
+)
+
+const (
+	nightlyScale   = 0.2
+	nightlyRepeats = 3
+)
+
+type nightlyResult struct {
+	empty, history []time.Duration
+	backfill       time.Duration
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func (n *nightlyResult) format() string {
+	e, h := median(n.empty), median(n.history)
+	return fmt.Sprintf("Nightly run (`evidencepack run --date %s`, load and render included) on demo data "+
+		"of %s..%s at scale %.1f, median of %d runs:\n\n"+
+		"| warehouse | nightly run s | ratio |\n|---|---:|---:|\n"+
+		"| empty | %.2f | 1.00× |\n| 364 days of history (loaded by one backfill run in %.1f s) | %.2f | %.2f× |\n",
+		nightlyDate.Format(time.DateOnly), historyFrom.Format(time.DateOnly), nightlyDate.Format(time.DateOnly),
+		nightlyScale, nightlyRepeats, e.Seconds(), n.backfill.Seconds(), h.Seconds(), h.Seconds()/e.Seconds())
+}
+
+// measureNightly times the real binary's nightly run with and without a
+// year of history in the warehouse.
+func measureNightly(ctx context.Context, o driverOptions) (*nightlyResult, error) {
+	root, err := filepath.Abs(filepath.Join(o.dir, "nightly"))
+	if err != nil {
+		return nil, err
+	}
+	input := filepath.Join(root, "demo-input")
+	if err := ensureDemoYear(ctx, input); err != nil {
+		return nil, err
+	}
+	res := &nightlyResult{}
+	history := filepath.Join(root, "history")
+	if err := os.RemoveAll(history); err != nil {
+		return nil, fmt.Errorf("clear %s: %w", history, err)
+	}
+	backfill := []string{"--from", historyFrom.Format(time.DateOnly), "--to", nightlyDate.AddDate(0, 0, -1).Format(time.DateOnly)}
+	if res.backfill, err = timedRun(ctx, o.bin, input, history, backfill); err != nil {
+		return nil, err
+	}
+	nightly := []string{"--date", nightlyDate.Format(time.DateOnly)}
+	for i := range nightlyRepeats {
+		empty := filepath.Join(root, fmt.Sprintf("empty-%d", i))
+		if err := os.RemoveAll(empty); err != nil {
+			return nil, fmt.Errorf("clear %s: %w", empty, err)
+		}
+		d, err := timedRun(ctx, o.bin, input, empty, nightly)
+		if err != nil {
+			return nil, err
+		}
+		res.empty = append(res.empty, d)
+		if d, err = timedRun(ctx, o.bin, input, history, nightly); err != nil {
+			return nil, err
+		}
+		res.history = append(res.history, d)
+	}
+	return res, nil
+}
+
+func ensureDemoYear(ctx context.Context, dir string) error {
+	marker := filepath.Join(dir, ".complete")
+	if _, err := os.Stat(marker); err == nil {
+		return nil
+	}
+	opts := demo.Options{Seed: 1, From: historyFrom, To: nightlyDate, Scale: nightlyScale}
+	if _, err := demo.Generate(ctx, dir, opts); err != nil {
+		return fmt.Errorf("generate a year of demo data: %w", err)
+	}
+	return os.WriteFile(marker, nil, 0o644)
+}
+
+// timedRun writes the demo config for input and output and times one
+// evidencepack run with the window flags.
+func timedRun(ctx context.Context, bin, input, output string, window []string) (time.Duration, error) {
+	if err := os.MkdirAll(output, 0o755); err != nil {
+		return 0, fmt.Errorf("create %s: %w", output, err)
+	}
+	cfg, err := demoConfig(input, output)
+	if err != nil {
+		return 0, err
+	}
+	args := append([]string{"--log-level", "warn", "run", "--config", cfg}, window...)
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	if out, err := cmd.Output(); err != nil {
+		return 0, fmt.Errorf("%s %s: %w\n%s", bin, strings.Join(args, " "), err, out)
+	}
+	return time.Since(start), nil
+}
+
+// demoConfig writes config/demo.yaml with its paths pointed at input and
+// output and returns the new file's path.
+func demoConfig(input, output string) (string, error) {
+	raw, err := os.ReadFile("config/demo.yaml")
+	if err != nil {
+		return "", fmt.Errorf("read the demo config: %w", err)
+	}
+	text := strings.ReplaceAll(string(raw), "../out/demo-input", input)
+	text = strings.ReplaceAll(text, "../out", output)
+	path := filepath.Join(output, "config.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		return "", fmt.Errorf("write %s: %w", path, err)
+	}
+	return path, nil
+}
