@@ -3,8 +3,6 @@ package run
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"evidencepack/config"
@@ -13,61 +11,36 @@ import (
 	"evidencepack/transforms"
 )
 
-// runsTable records every run in the warehouse.
-const runsTable = `CREATE TABLE IF NOT EXISTS runs (
-  run_id VARCHAR,
-  started_at TIMESTAMP,
-  finished_at TIMESTAMP,
-  status VARCHAR,
-  failed_step VARCHAR,
-  error VARCHAR,
-  date_from DATE,
-  date_to DATE,
-  config_sha256 VARCHAR,
-  inputs_sha256 VARCHAR,
-  views_sha256 VARCHAR,
-  manifest VARCHAR
-)`
-
-// addLearningPermitted adds the last column of accounts to a warehouse
-// created before the column existed, since CREATE TABLE IF NOT EXISTS
-// keeps an existing table as it is.
-var addLearningPermitted = warehouse.Statement{
-	Name: "accounts.learning_permitted",
-	SQL:  "ALTER TABLE accounts ADD COLUMN IF NOT EXISTS learning_permitted BOOLEAN",
-}
-
-// openWarehouse opens the DuckDB file and creates the tables that are
-// missing.
+// openWarehouse opens the warehouse of the config and creates the tables
+// that are missing. For DuckDB it also sets r.wh, which the checks, the
+// input schema contract and the renderer read through database/sql.
 func (r *runner) openWarehouse(ctx context.Context) error {
-	if r.wh != nil {
+	if r.store != nil {
 		return nil
 	}
-	if r.cfg.Warehouse.Kind != "duckdb" {
+	if r.cfg.Warehouse.Kind != "duckdb" && r.cfg.Warehouse.Kind != "bigquery" {
 		return stepErr("load", config.ErrInvalid, fmt.Errorf(
-			"warehouse kind %q is not supported by this build; use duckdb", r.cfg.Warehouse.Kind))
+			"warehouse kind %q is not supported; use duckdb or bigquery", r.cfg.Warehouse.Kind))
 	}
-	path := r.cfg.Resolve(r.cfg.Warehouse.Path)
-	if err := os.MkdirAll(filepath.Dir(path), transforms.DirMode); err != nil {
-		return stepErr("load", ErrWarehouse, err)
-	}
-	wh, err := warehouse.OpenDuckDB(ctx, path)
+	store, err := warehouse.Open(ctx, r.cfg, r.endpoints)
 	if err != nil {
 		return stepErr("load", ErrWarehouse, err)
 	}
-	tables, err := evsql.Tables(evsql.DuckDB())
-	if err != nil {
-		wh.Close()
+	if err := store.EnsureTables(ctx); err != nil {
+		store.Close()
 		return stepErr("load", ErrWarehouse, err)
 	}
-	stmts := append(toStatements(tables), warehouse.Statement{Name: "runs", SQL: runsTable},
-		addLearningPermitted)
-	if err := wh.Exec(ctx, stmts); err != nil {
-		wh.Close()
-		return stepErr("load", ErrWarehouse, err)
-	}
-	r.wh = wh
+	r.store = store
+	r.wh, _ = store.(*warehouse.DuckDB)
 	return nil
+}
+
+// closeWarehouse closes the warehouse if it is open.
+func (r *runner) closeWarehouse() {
+	if r.store != nil {
+		r.store.Close()
+	}
+	r.store, r.wh = nil, nil
 }
 
 func toStatements(in []evsql.Statement) []warehouse.Statement {
@@ -78,9 +51,10 @@ func toStatements(in []evsql.Statement) []warehouse.Statement {
 	return out
 }
 
-// load replaces, in one transaction, the window's partitions of every fact
-// table, the partitions outside the window that sources with replace:
-// input_dates cover, the accounts, the pack settings and the views.
+// load replaces the window's partitions of every fact table, the
+// partitions outside the window that sources with replace: input_dates
+// cover, the accounts, the pack settings and the views. DuckDB does it in
+// one transaction; BigQuery with one load job per table and date.
 func (r *runner) load(ctx context.Context) error {
 	if err := r.openWarehouse(ctx); err != nil {
 		return err
@@ -94,61 +68,22 @@ func (r *runner) load(ctx context.Context) error {
 		loads = append(loads, warehouse.TableLoad{Table: table, Dates: window,
 			SourceDates: r.sourceDates[table], Files: r.written[table]})
 	}
-	views, err := evsql.Views(evsql.DuckDB())
+	dialect := r.store.Dialect()
+	views, err := evsql.Views(dialect)
 	if err != nil {
 		return stepErr("load", ErrWarehouse, err)
 	}
-	if r.manifest.ViewsSHA256, err = evsql.ViewsSHA256(evsql.DuckDB()); err != nil {
+	if r.manifest.ViewsSHA256, err = evsql.ViewsSHA256(dialect); err != nil {
 		return stepErr("load", ErrWarehouse, err)
 	}
-	extra := append(accountStatements(r.cfg), r.packSettings()...)
-	extra = append(extra, toStatements(views)...)
-	if err := r.wh.Replace(ctx, loads, extra); err != nil {
+	batch := warehouse.Batch{
+		RunID: r.provisionalRunID(), FactsDir: r.factsDir(), Tables: loads,
+		Accounts: r.cfg.Accounts, Settings: warehouse.PackSettings(r.packSettingsRow()),
+		Views: toStatements(views),
+	}
+	if err := r.store.Load(ctx, batch); err != nil {
 		return stepErr("load", ErrWarehouse, err)
 	}
 	r.log.Debug("load committed", "tables", len(loads))
 	return nil
-}
-
-// accountStatements replace the account dimensions with the config's.
-func accountStatements(cfg *config.Config) []warehouse.Statement {
-	stmts := []warehouse.Statement{
-		{Name: "clear accounts", SQL: "DELETE FROM accounts"},
-		{Name: "clear account_workflows", SQL: "DELETE FROM account_workflows"},
-	}
-	for _, a := range cfg.Accounts {
-		stmts = append(stmts, warehouse.Statement{
-			Name: "account " + a.ID,
-			SQL: `INSERT INTO accounts VALUES (?, ?, ?, CAST(NULLIF(?, '') AS DATE),
-				CAST(NULLIF(?, '') AS DECIMAL(38,18)), ?)`,
-			Args: []any{a.ID, a.Name, a.Currency, a.RenewalDate, a.AnnualContractValue, a.LearningPermitted},
-		})
-		for _, w := range a.Workflows {
-			stmts = append(stmts, warehouse.Statement{
-				Name: "workflow " + a.ID + "/" + w.Name,
-				SQL: `INSERT INTO account_workflows VALUES (?, ?, ?, ?,
-					CAST(NULLIF(?, '') AS DECIMAL(38,18)), NULLIF(?, ''), ?)`,
-				Args: []any{a.ID, w.Name, w.BaselineHandleTimeSeconds, w.BaselineReopenRate,
-					w.HourlyCostRate, w.AutonomyLevel, w.Trial},
-			})
-		}
-	}
-	return stmts
-}
-
-// packSettings stores the pack parameters the views read. Facts are
-// complete to the end of the window's last date.
-func (r *runner) packSettings() []warehouse.Statement {
-	p := r.cfg.Pack
-	e := p.Expansion
-	through := r.to.AddDate(0, 0, 1).Add(-time.Microsecond)
-	return []warehouse.Statement{
-		{Name: "clear pack_settings", SQL: "DELETE FROM pack_settings"},
-		{
-			Name: "pack_settings",
-			SQL:  "INSERT INTO pack_settings VALUES (?, ?, ?, ?, ?, ?, ?)",
-			Args: []any{p.VerificationWindowDays, through, e.MinReviewedCases, e.MinReviewAccuracy,
-				e.MaxSev1Incidents, e.MaxIncidents, e.MinUsageGrowth},
-		},
-	}
 }

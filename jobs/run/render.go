@@ -114,7 +114,11 @@ func Render(ctx context.Context, cfg *config.Config, opts RenderOptions) ([]stri
 	if err := r.openWarehouse(ctx); err != nil {
 		return nil, err
 	}
-	defer r.wh.Close()
+	defer r.closeWarehouse()
+	if r.wh == nil {
+		return nil, stepErr("render", config.ErrInvalid, fmt.Errorf(
+			"render reads DuckDB only; this build does not render packs from warehouse kind %s", cfg.Warehouse.Kind))
+	}
 	prov, err := latestProvenance(ctx, r.wh.DB())
 	if err != nil {
 		return nil, stepErr("render", ErrWarehouse, err)

@@ -316,7 +316,7 @@ func loadReplayWarehouse(ctx context.Context, cfg *config.Config, m *Manifest, p
 		err = wh.Exec(ctx, toStatements(tables))
 	}
 	if err == nil {
-		extra := append(accountStatements(cfg), replaySettings(m.RenderInputs.PackSettings)...)
+		extra := append(warehouse.AccountStatements(cfg.Accounts), replaySettings(m.RenderInputs.PackSettings)...)
 		extra = append(extra, checks.FreshnessStatements(m.Freshness)...)
 		err = wh.Replace(ctx, replayLoads(m.RenderInputs.Facts), extra)
 	}
