@@ -58,8 +58,8 @@ type runner struct {
 	store     warehouse.Warehouse
 	wh        *warehouse.DuckDB
 	endpoints warehouse.Endpoints
-	hmacKey     []byte
-	redact      *transforms.Redactor
+	hmacKey   []byte
+	redact    *transforms.Redactor
 }
 
 // Run takes the lock on the output directory, executes the run and returns
