@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 
 	bq "google.golang.org/api/bigquery/v2"
 )
@@ -136,4 +137,20 @@ func (s *Server) results(job *bq.Job) (*bq.TableSchema, []*bq.TableRow) {
 		rows[i] = row
 	}
 	return schema, rows
+}
+
+// FailLoadsInto returns a FailJob hook that fails every load job into
+// table or one of its partitions with message.
+func FailLoadsInto(table, message string) func(*bq.Job) *bq.ErrorProto {
+	return func(j *bq.Job) *bq.ErrorProto {
+		l := j.Configuration.Load
+		if l == nil || l.DestinationTable == nil {
+			return nil
+		}
+		id := l.DestinationTable.TableId
+		if id == table || strings.HasPrefix(id, table+"$") {
+			return &bq.ErrorProto{Reason: "invalid", Message: message}
+		}
+		return nil
+	}
 }
