@@ -85,11 +85,15 @@ func blockingError(results []checks.Result, fresh []checks.FreshnessResult) erro
 		if !c.Blocking() {
 			continue
 		}
+		label := "check " + c.Name
+		if c.Table != "" {
+			label += " on " + c.Table
+		}
 		if c.Message != "" {
-			msgs = append(msgs, fmt.Sprintf("check %s on %s: %s", c.Name, c.Table, c.Message))
+			msgs = append(msgs, fmt.Sprintf("%s: %s", label, c.Message))
 			continue
 		}
-		msgs = append(msgs, fmt.Sprintf("check %s on %s: %d failing rows", c.Name, c.Table, c.FailingCount))
+		msgs = append(msgs, fmt.Sprintf("%s: %d failing rows", label, c.FailingCount))
 	}
 	for _, f := range fresh {
 		if f.Blocking() {
