@@ -88,8 +88,10 @@ func (s *Scheduler) attempts(log *slog.Logger, j *job, from, to time.Time) (*run
 		wait := Backoff(attempt, retry.InitialBackoff, retry.MaxBackoff, s.opts.Jitter())
 		alog.Warn("attempt failed with a transient error; retrying", "err", err, "retry_in", wait.String())
 		s.metrics.ObserveRetry(j.cfg.Name)
-		if serr := s.opts.Sleep(s.runCtx, wait); serr != nil {
-			return m, fmt.Errorf("%w (retry cancelled: %w)", err, serr)
+		// Shutdown ends the wait, and no further attempt starts.
+		if serr := s.opts.Sleep(s.shutdownCtx, wait); serr != nil {
+			alog.Warn("retry abandoned: shutdown requested", "err", err)
+			return m, err
 		}
 	}
 }

@@ -77,6 +77,9 @@ type Scheduler struct {
 	// the grace period is over.
 	runCtx     context.Context
 	cancelRuns context.CancelFunc
+	// shutdownCtx is done once shutdown is requested, which ends the
+	// wait before a retry. It is the context passed to Run.
+	shutdownCtx context.Context
 
 	mu       sync.Mutex
 	stopping bool
@@ -112,6 +115,7 @@ func New(opts Options) (*Scheduler, error) {
 	}
 	s.fillDefaults()
 	s.runCtx, s.cancelRuns = context.WithCancel(context.Background())
+	s.shutdownCtx = context.Background()
 
 	cronLog := cronLogger{s.log}
 	s.cron = cron.New(cron.WithLogger(cronLog), cron.WithLocation(time.UTC))
@@ -161,6 +165,7 @@ func (s *Scheduler) fillDefaults() {
 // it had to cancel a run.
 func (s *Scheduler) Run(ctx context.Context) error {
 	defer s.cancelRuns()
+	s.shutdownCtx = ctx
 	server := s.serve()
 
 	started := make(chan struct{})

@@ -517,3 +517,42 @@ func TestNewRejectsEmptySchedule(t *testing.T) {
 		t.Errorf("New without jobs = %v, want config.ErrInvalid", err)
 	}
 }
+
+func TestShutdownEndsRetryWait(t *testing.T) {
+	cfg := writeConfig(t, `
+schedule:
+  jobs:
+    - name: nightly
+      cron: "0 3 * * *"
+  grace_period: 1h
+  retry: {max_attempts: 5, initial_backoff: 1h, max_backoff: 1h}
+`)
+	writeManifest(t, cfg, "run-old", "2026-06-30", "2026-06-30", run.StatusSucceeded, time.Date(2026, 7, 1, 3, 5, 0, 0, time.UTC))
+	locked := &run.StepError{Step: "lock", Err: &run.LockedError{Path: "out/.evidencepack.lock", Holder: "pid 1"}}
+	rec := &recorder{next: func(int, context.Context) error { return locked }}
+	waiting := make(chan struct{})
+	sleep := func(ctx context.Context, _ time.Duration) error {
+		close(waiting)
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	s, err := New(Options{Config: cfg, Run: rec.run, Sleep: sleep,
+		Now: fixedClock(time.Date(2026, 7, 2, 12, 0, 0, 0, time.UTC))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	<-waiting
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run = %v, want nil: a run waiting to retry stops without cancelling anything", err)
+	}
+	if n := len(rec.windows()); n != 1 {
+		t.Errorf("attempts = %d, want 1", n)
+	}
+	if st := s.Status()[0]; st.Status != observe.StatusFailed {
+		t.Errorf("status = %q, want failed", st.Status)
+	}
+}
