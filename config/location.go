@@ -106,6 +106,9 @@ func (s *Source) applyLocationDefaults() {
 		l.TokenEnv = defaultString(l.TokenEnv, "LABEL_STUDIO_TOKEN")
 	case LocationPostgres:
 		l.DSNEnv = defaultString(l.DSNEnv, "EVIDENCEPACK_PG_DSN")
+		// A run also reads the whole dates that rows changed since the
+		// last run fall on, and must replace those partitions.
+		s.Replace = defaultString(s.Replace, ReplaceInputDates)
 	}
 	if l.PageSize == 0 {
 		l.PageSize = 100

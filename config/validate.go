@@ -67,10 +67,10 @@ func (c *Config) applyDefaults() {
 			r := DefaultMaxRejectRatio
 			c.Sources[i].MaxRejectRatio = &r
 		}
+		c.Sources[i].applyLocationDefaults()
 		if c.Sources[i].Replace == "" {
 			c.Sources[i].Replace = defaultReplace(c.Sources[i].Kind)
 		}
-		c.Sources[i].applyLocationDefaults()
 	}
 }
 
