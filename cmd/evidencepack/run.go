@@ -63,7 +63,7 @@ func runRun(cmd *cobra.Command, _ []string) error {
 	}
 	obs := startOneShot(cmd, cfg, log, to)
 	m, err := run.Run(cmd.Context(), cfg, run.Options{From: from, To: to, ConfigBytes: raw, Logger: obs.log,
-		LockWait: wait, HMACKey: key})
+		LockWait: wait, HMACKey: key, Endpoints: endpointsFromEnv()})
 	obs.finish(m, err)
 	if perr := stopProfiles(); perr != nil && err == nil {
 		err = perr

@@ -52,7 +52,7 @@ func runSchedule(cmd *cobra.Command, _ []string) error {
 	}
 	s, err := schedule.New(schedule.Options{
 		Config:   cfg,
-		Base:     run.Options{ConfigBytes: raw, HMACKey: key},
+		Base:     run.Options{ConfigBytes: raw, HMACKey: key, Endpoints: endpointsFromEnv()},
 		Logger:   log,
 		Metrics:  observe.NewMetrics(true),
 		Lineage:  observe.NewLineage(cfg),

@@ -25,6 +25,8 @@ exceed its max_reject_ratio.`,
 	cmd.Flags().String("date", "", "logical date to check, YYYY-MM-DD (default: yesterday)")
 	cmd.Flags().String("from", "", "first logical date, YYYY-MM-DD")
 	cmd.Flags().String("to", "", "last logical date, YYYY-MM-DD, inclusive")
+	cmd.Flags().Bool("warehouse", false,
+		"also check BigQuery credentials, dataset access and table schemas, and print the tables and columns a run would add")
 	return cmd
 }
 
@@ -40,6 +42,11 @@ func runValidate(cmd *cobra.Command, _ []string) error {
 	out := cmd.OutOrStdout()
 	fmt.Fprintf(out, "config %s: valid (%d sources, %d accounts)\n",
 		cmd.Flag("config").Value, len(cfg.Sources), len(cfg.Accounts))
+	if check, _ := cmd.Flags().GetBool("warehouse"); check {
+		if err := validateWarehouse(cmd.Context(), out, cfg); err != nil {
+			return err
+		}
+	}
 	checks, err := run.Validate(cmd.Context(), cfg, from, to)
 	var over []string
 	for i, c := range checks {
