@@ -23,8 +23,13 @@ var ErrCheck = errors.New("data quality check failed")
 // source_freshness, and fails when one of severity error failed.
 //
 // NOTE: checks read the warehouse through database/sql, so they run on
-// DuckDB only.
+// DuckDB only and a BigQuery run skips them with a warning.
 func (r *runner) runChecks(ctx context.Context) error {
+	if r.wh == nil {
+		r.log.Warn("data quality checks skipped: they run on a DuckDB warehouse only",
+			"warehouse", r.cfg.Warehouse.Kind)
+		return nil
+	}
 	db := r.wh.DB()
 	runID := r.provisionalRunID()
 	prev, err := previousRun(ctx, db, r.from, r.to, runID)

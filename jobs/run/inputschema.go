@@ -50,6 +50,11 @@ func (r *runner) checkInputSchemas(ctx context.Context) error {
 	if err := r.openWarehouse(ctx); err != nil {
 		return err
 	}
+	if r.wh == nil {
+		// NOTE: the previous run's schemas are read from DuckDB's runs
+		// table, so a BigQuery run records its schemas without comparing.
+		return nil
+	}
 	prevID, prev, err := previousSchemas(ctx, r.wh.DB())
 	if err != nil {
 		return stepErr("contract", ErrWarehouse, err)
