@@ -8,7 +8,7 @@ import (
 	evsql "evidencepack/sql"
 )
 
-// Warehouse is where a run loads its facts and renders packs from. DuckDB
+// Warehouse is the store a run loads its facts into and renders packs from. DuckDB
 // and BigQuery implement it; config.Warehouse.Kind selects one.
 type Warehouse interface {
 	// Dialect returns the SQL dialect that views and queries render to.
@@ -37,6 +37,9 @@ type Batch struct {
 	// Views are CREATE OR REPLACE VIEW statements in the warehouse's
 	// dialect, in dependency order.
 	Views []Statement
+	// Extra are statements run last in the load, such as the source_state
+	// rows of live sources. DuckDB runs them in the load transaction.
+	Extra []Statement
 }
 
 // PackSettings is the one row of pack_settings.
