@@ -85,6 +85,12 @@ func realdataConfig(t *testing.T, root string) *config.Config {
 	t.Helper()
 	dir := t.TempDir()
 	text := `output_dir: out
+accounts:
+  - id: fixture-account
+    name: Fixture Account
+    currency: USD
+pack:
+  formats: [json]
 sources:
   - name: focus
     kind: costs
@@ -131,8 +137,8 @@ func TestRunOnRealInputs(t *testing.T) {
 	root := realdata(t)
 	cfg := realdataConfig(t, root)
 	m, err := Run(context.Background(), cfg, Options{
-		From: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC),
-		To:   time.Date(2030, 12, 31, 0, 0, 0, 0, time.UTC),
+		From: time.Date(2009, 1, 1, 0, 0, 0, 0, time.UTC),
+		To:   time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC),
 	})
 	if err != nil {
 		t.Fatalf("run: %v", err)
