@@ -3,11 +3,9 @@ package run
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"path/filepath"
 
 	"evidencepack/config"
-	"evidencepack/jobs/extract"
 	"evidencepack/transforms"
 )
 
@@ -54,14 +52,6 @@ func (r *runner) extractSource(ctx context.Context, src config.Source) error {
 	if err != nil {
 		return stepErr("extract", config.ErrInvalid, err)
 	}
-	reader, err := extract.New(src)
-	if err != nil {
-		return stepErr("extract", config.ErrInvalid, fmt.Errorf("source %s: %w", src.Name, err))
-	}
-	files, err := resolveInputs(r.cfg, src, r.from, r.to)
-	if err != nil {
-		return stepErr("extract", ErrInput, err)
-	}
 	qpath := filepath.Join(r.outDir, "quarantine", src.Name, r.window()+".csv")
 	q, err := transforms.NewQuarantineWriter(qpath)
 	if err != nil {
@@ -76,35 +66,13 @@ func (r *runner) extractSource(ctx context.Context, src config.Source) error {
 		return stepErr("extract", config.ErrInvalid, err)
 	}
 	sink := &sourceSink{table: table, collector: r.collector(table), quarantine: q, guard: guard}
-	for _, file := range files {
-		if err := r.readFile(ctx, src, reader, file, sink, log); err != nil {
-			return err
-		}
+	if err := r.readSource(ctx, src, sink, log); err != nil {
+		return err
 	}
 	if err := q.Commit(); err != nil {
 		return stepErr("extract", ErrOutput, err)
 	}
 	r.manifest.Sources[src.Name] = &SourceStats{Kind: src.Kind, Table: table, QuarantineFile: qpath,
 		Redactions: guard.redactions}
-	return nil
-}
-
-func (r *runner) readFile(ctx context.Context, src config.Source, reader extract.Reader,
-	file string, sink *sourceSink, log *slog.Logger) error {
-	in, err := describeFile(ctx, src.Name, file)
-	if err != nil {
-		return stepErr("extract", ErrInput, err)
-	}
-	r.manifest.Inputs = append(r.manifest.Inputs, in)
-	before := sink.seen
-	n, err := reader.Read(ctx, file, sink)
-	if err != nil {
-		return stepErr("extract", ErrInput, fmt.Errorf("source %s: %w", src.Name, err))
-	}
-	if got := sink.seen - before; got != n {
-		return stepErr("extract", ErrInput, fmt.Errorf(
-			"source %s: %s: reader counted %d records but reported %d", src.Name, file, n, got))
-	}
-	log.Debug("read input", "file", file, "records", n)
 	return nil
 }

@@ -79,7 +79,7 @@ func (r *runner) load(ctx context.Context) error {
 	batch := warehouse.Batch{
 		RunID: r.provisionalRunID(), FactsDir: r.factsDir(), Tables: loads,
 		Accounts: r.cfg.Accounts, Settings: warehouse.PackSettings(r.packSettingsRow()),
-		Views: toStatements(views),
+		Views: toStatements(views), Extra: r.sourceStateStatements(),
 	}
 	if err := r.store.Load(ctx, batch); err != nil {
 		return stepErr("load", ErrWarehouse, err)

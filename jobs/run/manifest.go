@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"evidencepack/jobs/checks"
+	"evidencepack/jobs/sources"
 	"evidencepack/transforms"
 )
 
@@ -23,18 +24,21 @@ const (
 
 // Manifest records what one run read, wrote and measured.
 type Manifest struct {
-	RunID        string                  `json:"run_id"`
-	Status       string                  `json:"status"`
-	FailedStep   string                  `json:"failed_step,omitempty"`
-	Error        string                  `json:"error,omitempty"`
-	From         string                  `json:"from"`
-	To           string                  `json:"to"`
-	StartedAt    time.Time               `json:"started_at"`
-	FinishedAt   time.Time               `json:"finished_at"`
-	ConfigSHA256 string                  `json:"config_sha256"`
-	InputsSHA256 string                  `json:"inputs_sha256"`
-	ViewsSHA256  string                  `json:"views_sha256"`
-	Inputs       []InputFile             `json:"inputs"`
+	RunID        string      `json:"run_id"`
+	Status       string      `json:"status"`
+	FailedStep   string      `json:"failed_step,omitempty"`
+	Error        string      `json:"error,omitempty"`
+	From         string      `json:"from"`
+	To           string      `json:"to"`
+	StartedAt    time.Time   `json:"started_at"`
+	FinishedAt   time.Time   `json:"finished_at"`
+	ConfigSHA256 string      `json:"config_sha256"`
+	InputsSHA256 string      `json:"inputs_sha256"`
+	ViewsSHA256  string      `json:"views_sha256"`
+	Inputs       []InputFile `json:"inputs"`
+	// Fetches are what the live sources read: endpoint, pages, rows,
+	// bytes, hash and high-water marks.
+	Fetches      []sources.Fetch         `json:"fetches,omitempty"`
 	Sources      map[string]*SourceStats `json:"sources"`
 	Partitions   []PartitionInfo         `json:"partitions_replaced"`
 	Packs        []PackFile              `json:"packs"`

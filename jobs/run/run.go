@@ -60,6 +60,9 @@ type runner struct {
 	endpoints warehouse.Endpoints
 	hmacKey   []byte
 	redact    *transforms.Redactor
+	// liveState holds, per live source, the high-water marks stored in
+	// source_state when the load commits.
+	liveState map[string]map[string]string
 }
 
 // Run takes the lock on the output directory, executes the run and returns
@@ -119,6 +122,7 @@ func newRunner(cfg *config.Config, opts Options) *runner {
 		collectors:  map[string]*transforms.Collector{},
 		written:     map[string][]string{},
 		sourceDates: map[string]map[string][]time.Time{},
+		liveState:   map[string]map[string]string{},
 	}
 	r.manifest = &Manifest{
 		Status: StatusRunning, StartedAt: now().UTC(),
@@ -188,7 +192,7 @@ func (r *runner) extractAll(ctx context.Context) error {
 			return err
 		}
 	}
-	r.manifest.InputsSHA256 = inputsDigest(r.manifest.Inputs)
+	r.manifest.InputsSHA256 = inputsDigest(r.inputsForDigest())
 	return nil
 }
 

@@ -53,6 +53,7 @@ func (w *DuckDB) EnsureTables(ctx context.Context) error {
 func (w *DuckDB) Load(ctx context.Context, b Batch) error {
 	extra := append(AccountStatements(b.Accounts), SettingsStatements(b.Settings)...)
 	extra = append(extra, b.Views...)
+	extra = append(extra, b.Extra...)
 	return w.Replace(ctx, b.Tables, extra)
 }
 
