@@ -24,28 +24,50 @@ func (r *runner) render(ctx context.Context) error {
 	if err := r.recordRenderInputs(ctx); err != nil {
 		return stepErr("render", ErrOutput, err)
 	}
-	dir := filepath.Join(r.outDir, "packs")
-	for _, period := range Periods(r.cfg.Pack.Period, r.from, r.to) {
-		if err := ctx.Err(); err != nil {
-			return &StepError{Step: "render", Err: err}
+	stage, err := newPackStage(filepath.Join(r.outDir, "packs"))
+	if err != nil {
+		return stepErr("render", ErrOutput, err)
+	}
+	defer stage.discard()
+	periods := Periods(r.cfg.Pack.Period, r.from, r.to)
+	for _, period := range periods {
+		if err := r.renderPeriod(ctx, stage, period, prov); err != nil {
+			return err
 		}
-		packs, err := render.BuildAccounts(ctx, r.wh.DB(), allowedAccounts(r.cfg), period, prov)
+	}
+	if err := stage.publish(periods); err != nil {
+		return stepErr("render", ErrOutput, err)
+	}
+	r.log.Debug("packs published", "periods", len(periods))
+	return nil
+}
+
+// renderPeriod writes the packs and index of one period into the stage and
+// records them in the manifest under their published paths.
+func (r *runner) renderPeriod(ctx context.Context, stage *packStage, period string, prov render.Provenance) error {
+	if err := ctx.Err(); err != nil {
+		return &StepError{Step: "render", Err: err}
+	}
+	packs, err := render.BuildAccounts(ctx, r.wh.DB(), allowedAccounts(r.cfg), period, prov)
+	if err != nil {
+		return stepErr("render", ErrWarehouse, fmt.Errorf("period %s: %w", period, err))
+	}
+	for _, pack := range packs {
+		files, err := render.Write(stage.dir, pack, r.cfg.Pack.Formats)
 		if err != nil {
-			return stepErr("render", ErrWarehouse, fmt.Errorf("period %s: %w", period, err))
-		}
-		for _, pack := range packs {
-			files, err := render.Write(dir, pack, r.cfg.Pack.Formats)
-			if err != nil {
-				return stepErr("render", ErrOutput, err)
-			}
-			if err := r.recordPacks(pack, files); err != nil {
-				return stepErr("render", ErrOutput, err)
-			}
-			r.log.Debug("pack written", "account", pack.AccountID, "period", period)
-		}
-		if err := writeIndex(dir, period, r.cfg.Pack.Formats, packs); err != nil {
 			return stepErr("render", ErrOutput, err)
 		}
+		first := len(r.manifest.Packs)
+		if err := r.recordPacks(pack, files); err != nil {
+			return stepErr("render", ErrOutput, err)
+		}
+		for i := first; i < len(r.manifest.Packs); i++ {
+			r.manifest.Packs[i].Path = stage.finalPath(r.manifest.Packs[i].Path)
+		}
+		r.log.Debug("pack written", "account", pack.AccountID, "period", period)
+	}
+	if err := writeIndex(stage.dir, period, r.cfg.Pack.Formats, packs); err != nil {
+		return stepErr("render", ErrOutput, err)
 	}
 	return nil
 }

@@ -32,14 +32,18 @@ func sweepTempFiles(ctx context.Context, dir string, log *slog.Logger) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if d.IsDir() || !isTempName(d.Name()) {
+		if !isTempName(d.Name()) {
 			return nil
 		}
-		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		// A pack staging directory is removed with everything in it.
+		if err := os.RemoveAll(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 		removed++
 		log.Debug("removed stale temporary file", "path", path)
+		if d.IsDir() {
+			return fs.SkipDir
+		}
 		return nil
 	})
 	if err != nil {
