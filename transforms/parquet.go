@@ -10,9 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
@@ -115,30 +113,6 @@ func writePartition(ctx context.Context, root, table string, date time.Time, sou
 		return "", 0, err
 	}
 	return final, rows, removeFile(filepath.Join(dir, LegacyPartFile))
-}
-
-// writeBatches writes the facts that next yields in record batches of
-// BatchRows and returns how many it wrote.
-func writeBatches(ctx context.Context, fw *pqarrow.FileWriter, schema *arrow.Schema, next func() (Fact, error)) (int64, error) {
-	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
-	defer b.Release()
-	var rows int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return rows, err
-		}
-		n, err := appendBatch(b, next)
-		if err != nil || n == 0 {
-			return rows, err
-		}
-		rows += int64(n)
-		rec := b.NewRecordBatch()
-		err = fw.Write(rec)
-		rec.Release()
-		if err != nil {
-			return rows, err
-		}
-	}
 }
 
 // appendBatch appends up to BatchRows facts to b.

@@ -65,52 +65,85 @@ type externalSort struct {
 	dir     string
 	names   *nameTable
 	buf     []entry
+	spare   []entry // the buffer of the last finished spill, for reuse
 	runs    []*os.File
 	enc     spillEncoder
+	pending chan spillResult // the spill in progress, or nil
+}
+
+// spillResult is the outcome of one background spill.
+type spillResult struct {
+	run *os.File
+	buf []entry
+	err error
 }
 
 func newExternalSort(compare func(a, b entry) int, limit int, dir string, names *nameTable) *externalSort {
 	return &externalSort{compare: compare, limit: max(limit, 1), dir: dir, names: names}
 }
 
-// add buffers e and spills the buffer once it is full.
+// add buffers e. A full buffer is spilled on another goroutine while the
+// caller fills a second one, so at most two buffers are in memory.
 func (s *externalSort) add(e entry) error {
 	s.buf = append(s.buf, e)
 	if len(s.buf) < s.limit {
 		return nil
 	}
-	return s.spill()
-}
-
-// spill sorts the buffer and writes it as one run. The file is unlinked
-// as soon as it is created, so it disappears with the process whatever
-// happens; its .tmp- name lets the start-up sweep remove it should the
-// unlink itself fail.
-func (s *externalSort) spill() error {
-	slices.SortFunc(s.buf, s.compare)
-	f, err := os.CreateTemp(s.dir, ".tmp-spill-*")
-	if err != nil {
-		return fmt.Errorf("create spill file: %w", err)
+	if err := s.wait(); err != nil {
+		return err
 	}
-	if err := os.Remove(f.Name()); err != nil {
-		f.Close()
-		return fmt.Errorf("unlink spill file: %w", err)
-	}
-	if err := s.writeRun(f); err != nil {
-		f.Close()
-		return fmt.Errorf("write spill file: %w", err)
-	}
-	s.runs = append(s.runs, f)
-	clear(s.buf)
-	s.buf = s.buf[:0]
+	full := s.buf
+	s.buf = s.spare[:0]
+	s.pending = make(chan spillResult, 1)
+	go func(done chan<- spillResult) {
+		run, err := s.spill(full)
+		clear(full)
+		done <- spillResult{run: run, buf: full[:0], err: err}
+	}(s.pending)
 	return nil
 }
 
-func (s *externalSort) writeRun(f *os.File) error {
+// wait waits for the spill in progress and keeps its run.
+func (s *externalSort) wait() error {
+	if s.pending == nil {
+		return nil
+	}
+	res := <-s.pending
+	s.pending = nil
+	s.spare = res.buf
+	if res.err != nil {
+		return res.err
+	}
+	s.runs = append(s.runs, res.run)
+	return nil
+}
+
+// spill sorts buf and writes it as one run. The file is unlinked as soon
+// as it is created, so it disappears with the process whatever happens.
+// Its .tmp- name lets the start-up sweep remove it should the unlink
+// itself fail.
+func (s *externalSort) spill(buf []entry) (*os.File, error) {
+	slices.SortFunc(buf, s.compare)
+	f, err := os.CreateTemp(s.dir, ".tmp-spill-*")
+	if err != nil {
+		return nil, fmt.Errorf("create spill file: %w", err)
+	}
+	if err := os.Remove(f.Name()); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("unlink spill file: %w", err)
+	}
+	if err := s.writeRun(f, buf); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("write spill file: %w", err)
+	}
+	return f, nil
+}
+
+func (s *externalSort) writeRun(f *os.File, buf []entry) error {
 	w := bufio.NewWriterSize(f, 256<<10)
 	s.enc.names = s.names
 	var size [binary.MaxVarintLen64]byte
-	for _, e := range s.buf {
+	for _, e := range buf {
 		s.enc.buf = s.enc.buf[:0]
 		s.enc.encode(e.fact, e.seq)
 		n := binary.PutUvarint(size[:], uint64(len(s.enc.buf)))
@@ -128,18 +161,22 @@ func (s *externalSort) writeRun(f *os.File) error {
 	return err
 }
 
-// close releases the run files.
+// close waits for a spill in progress and releases the run files.
 func (s *externalSort) close() {
+	_ = s.wait()
 	for _, f := range s.runs {
 		f.Close()
 	}
 	s.runs = nil
-	s.buf = nil
+	s.buf, s.spare = nil, nil
 }
 
 // merge returns a function that yields every entry in order and then
 // ok=false. The runs on disk and the sorted buffer are merged with a heap.
 func (s *externalSort) merge(ctx context.Context) (func() (entry, bool, error), error) {
+	if err := s.wait(); err != nil {
+		return nil, err
+	}
 	slices.SortFunc(s.buf, s.compare)
 	h := &cursorHeap{compare: s.compare}
 	mem := &memCursor{entries: s.buf}

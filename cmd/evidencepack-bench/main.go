@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -58,8 +59,16 @@ func childMain(ctx context.Context, args []string, run func(context.Context, ben
 	name := fs.String("case", "", "case name")
 	input := fs.String("input", "", "input folder")
 	output := fs.String("output", "", "output folder")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the child to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *profile != "" {
+		stop, err := startCPUProfile(*profile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	c, err := caseNamed(*name)
 	if err != nil {
@@ -109,6 +118,21 @@ func parseDriverFlags(args []string) (driverOptions, error) {
 		}
 	}
 	return o, nil
+}
+
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("create CPU profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("start CPU profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 func envOr(name, fallback string) string {

@@ -1,0 +1,70 @@
+package transforms
+
+import (
+	"context"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+// writeBatches writes the facts that next yields in record batches of
+// BatchRows and returns how many it wrote. One goroutine reads the facts
+// and builds the batches while the caller's goroutine encodes and
+// compresses the previous batch, so the two steps use two cores. Batch
+// boundaries do not depend on the timing, so the file is the same.
+func writeBatches(ctx context.Context, fw *pqarrow.FileWriter, schema *arrow.Schema, next func() (Fact, error)) (int64, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan arrow.RecordBatch, 1)
+	var (
+		rows     int64
+		buildErr error
+	)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(batches)
+		rows, buildErr = buildBatches(ctx, schema, next, batches)
+	}()
+	var writeErr error
+	for rec := range batches {
+		if writeErr == nil {
+			if writeErr = fw.Write(rec); writeErr != nil {
+				cancel()
+			}
+		}
+		rec.Release()
+	}
+	<-done
+	if writeErr != nil {
+		return rows, writeErr
+	}
+	return rows, buildErr
+}
+
+// buildBatches sends record batches of the facts of next to out until
+// next is exhausted or ctx is done.
+func buildBatches(ctx context.Context, schema *arrow.Schema, next func() (Fact, error), out chan<- arrow.RecordBatch) (int64, error) {
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	var rows int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return rows, err
+		}
+		n, err := appendBatch(b, next)
+		if err != nil || n == 0 {
+			return rows, err
+		}
+		rows += int64(n)
+		rec := b.NewRecordBatch()
+		select {
+		case out <- rec:
+		case <-ctx.Done():
+			rec.Release()
+			return rows, ctx.Err()
+		}
+	}
+}
