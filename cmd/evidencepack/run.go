@@ -143,7 +143,7 @@ func printSummary(w io.Writer, cfg *config.Config, m *run.Manifest) {
 	fmt.Fprintf(w, "partitions replaced: %d\n", len(m.Partitions))
 	fmt.Fprintf(w, "packs written: %d (%d files) under %s/packs\n", countPacks(m.Packs), len(m.Packs), out)
 	fmt.Fprintf(w, "facts: %s/facts  quarantine: %s/quarantine  manifest: %s\n", out, out,
-		run.ManifestPath(cfg, m.RunID))
+		m.File)
 	if cfg.Warehouse.Kind == "duckdb" {
 		fmt.Fprintf(w, "warehouse: %s\n", cfg.Resolve(cfg.Warehouse.Path))
 	}

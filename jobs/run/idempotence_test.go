@@ -16,8 +16,7 @@ import (
 func demoConfig(t *testing.T) *config.Config {
 	t.Helper()
 	dir := t.TempDir()
-	// Three accounts keep the render step short: it took about 1.5 s per
-	// account and quarter on a 2-core test machine.
+	// Three accounts keep each run of these tests short.
 	_, err := demo.Generate(context.Background(), filepath.Join(dir, "out", "demo-input"), demo.Options{Accounts: 3})
 	if err != nil {
 		t.Fatalf("generate demo inputs: %v", err)

@@ -45,6 +45,8 @@ type Manifest struct {
 	RenderInputs *RenderInputs           `json:"render_inputs,omitempty"`
 	Steps        []StepTiming            `json:"steps"`
 	Warehouse    string                  `json:"warehouse"`
+	// File is where the manifest was written; it is not part of the JSON.
+	File string `json:"-"`
 	// Checks are the data quality checks run after the load, with the
 	// query and a sample of the failing rows of each failed one.
 	Checks []checks.Result `json:"checks,omitempty"`

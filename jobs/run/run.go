@@ -252,7 +252,8 @@ func (r *runner) finish(ctx context.Context, err error) {
 		m.RunID = runID(m)
 	}
 	r.recordRun(ctx)
-	path := filepath.Join(r.outDir, "runs", m.RunID+".json")
+	path := r.manifestPath()
+	m.File = path
 	if werr := writeManifest(path, m); werr != nil {
 		r.log.Error("write manifest", "err", werr)
 	}
@@ -263,7 +264,19 @@ func (r *runner) finish(ctx context.Context, err error) {
 	r.log.Info("run succeeded", "run_id", m.RunID, "manifest", path)
 }
 
-// ManifestPath returns where the manifest of a run is written.
+// manifestPath returns where this attempt's manifest goes. A failed
+// attempt gets a name of its own, so it never overwrites the manifest of
+// an earlier successful run of the same work, which replay reads.
+func (r *runner) manifestPath() string {
+	m := r.manifest
+	if m.Status == StatusSucceeded {
+		return filepath.Join(r.outDir, "runs", m.RunID+".json")
+	}
+	stamp := m.StartedAt.UTC().Format("20060102T150405Z")
+	return filepath.Join(r.outDir, "runs", m.RunID+"-failed-"+stamp+".json")
+}
+
+// ManifestPath returns where the manifest of a successful run is written.
 func ManifestPath(cfg *config.Config, runID string) string {
 	return filepath.Join(cfg.Resolve(cfg.OutputDir), "runs", runID+".json")
 }
