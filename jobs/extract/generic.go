@@ -78,8 +78,8 @@ func (r *genericReader) Read(ctx context.Context, file string, sink transforms.S
 	em := newEmitter(ctx, r.conv, file, sink)
 	var err error
 	if r.jsonl {
-		err = streamJSONFile(em, jsonLayout{}, func(rec jsonRecord) error {
-			return r.jsonRecord(em, rec.raw)
+		err = streamJSONFile(em, jsonLayout{}, func(em *emitter) func(jsonRecord) error {
+			return func(rec jsonRecord) error { return r.jsonRecord(em, rec.raw) }
 		})
 	} else {
 		err = streamCSV(em, r.delimiter, r.checkHeader, func(o transforms.Origin, h *csvHeader, row []string) error {

@@ -36,48 +36,62 @@ func isJSONLines(file string) bool {
 	return ext == ".jsonl" || ext == ".ndjson"
 }
 
-// streamJSONFile hands every record of a JSON or JSON Lines file to fn.
+// streamJSONFile hands every record of a JSON or JSON Lines file to the
+// function that handler returns, on a pool of workers (see recordPool).
 // In JSON Lines each non-blank line is one record, so a bad line is a bad
 // record. In JSON the records are the elements of a top-level array, the
 // members the layout names, or the top-level objects themselves. A syntax
 // error there stops the file, because the decoder cannot resume after it.
-func streamJSONFile(em *emitter, layout jsonLayout, fn func(jsonRecord) error) error {
+func streamJSONFile(em *emitter, layout jsonLayout, handler recordHandler) error {
 	f, br, err := openInput(em.file)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
+	pool := newRecordPool(em, handler)
+	defer pool.close()
 	if isJSONLines(em.file) {
-		return streamLines(em, br, fn)
+		return streamLines(em, br, pool)
 	}
-	if err := walkJSON(br, layout, fn); err != nil {
+	err = walkJSON(br, layout, pool.add)
+	if derr := pool.drain(); derr != nil {
+		return derr
+	}
+	if err != nil {
 		return em.wrap(err)
 	}
 	return nil
 }
 
-// streamLines hands each non-blank line of a JSON Lines file to fn. Lines
-// may end in LF or CRLF. A line longer than MaxLineBytes is quarantined as
-// one record without being read into memory.
-func streamLines(em *emitter, br *bufio.Reader, fn func(jsonRecord) error) error {
+// streamLines hands each non-blank line of a JSON Lines file to pool.
+// Lines may end in LF or CRLF. A line longer than MaxLineBytes is
+// quarantined as one record without being read into memory.
+func streamLines(em *emitter, br *bufio.Reader, pool *recordPool) error {
 	lr := &lineReader{br: br, max: MaxLineBytes}
 	for {
 		line, size, tooLong, err := lr.next()
 		if err != nil && err != io.EOF {
+			if derr := pool.drain(); derr != nil {
+				return derr
+			}
 			return em.wrap(err)
 		}
-		if ferr := handleLine(em, line, size, tooLong, fn); ferr != nil {
+		if ferr := handleLine(em, line, size, tooLong, pool); ferr != nil {
 			return ferr
 		}
 		if err == io.EOF {
-			return nil
+			return pool.drain()
 		}
 	}
 }
 
-// handleLine passes one line to fn, or rejects it when it is too long.
-func handleLine(em *emitter, line []byte, size int64, tooLong bool, fn func(jsonRecord) error) error {
+// handleLine queues one line, or rejects it when it is too long after
+// the records queued before it are reported.
+func handleLine(em *emitter, line []byte, size int64, tooLong bool, pool *recordPool) error {
 	if tooLong {
+		if err := pool.drain(); err != nil {
+			return err
+		}
 		o, err := em.next()
 		if err != nil {
 			return err
@@ -85,8 +99,8 @@ func handleLine(em *emitter, line []byte, size int64, tooLong bool, fn func(json
 		return em.rejectRecord(o, tooLongReason(size), line)
 	}
 	if trimmed := bytes.TrimSpace(line); len(trimmed) > 0 {
-		// fn may keep the slice, and lineReader reuses its buffer.
-		return fn(jsonRecord{raw: bytes.Clone(trimmed)})
+		// The pool keeps the slice, and lineReader reuses its buffer.
+		return pool.add(jsonRecord{raw: bytes.Clone(trimmed)})
 	}
 	return nil
 }

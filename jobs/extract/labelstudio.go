@@ -44,8 +44,8 @@ type labelStudioReader struct {
 // Read streams one Label Studio export.
 func (r *labelStudioReader) Read(ctx context.Context, file string, sink transforms.Sink) (int64, error) {
 	em := newEmitter(ctx, r.conv, file, sink)
-	err := streamJSONFile(em, jsonLayout{}, func(rec jsonRecord) error {
-		return r.task(em, rec.raw)
+	err := streamJSONFile(em, jsonLayout{}, func(em *emitter) func(jsonRecord) error {
+		return func(rec jsonRecord) error { return r.task(em, rec.raw) }
 	})
 	return em.records, err
 }

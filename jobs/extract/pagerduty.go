@@ -36,12 +36,14 @@ type pagerDutyReader struct {
 func (r *pagerDutyReader) Read(ctx context.Context, file string, sink transforms.Sink) (int64, error) {
 	em := newEmitter(ctx, r.conv, file, sink)
 	layout := jsonLayout{arrays: []string{"incidents"}, objects: []string{"incident"}}
-	err := streamJSONFile(em, layout, func(rec jsonRecord) error {
-		o, err := em.next()
-		if err != nil {
-			return err
+	err := streamJSONFile(em, layout, func(em *emitter) func(jsonRecord) error {
+		return func(rec jsonRecord) error {
+			o, err := em.next()
+			if err != nil {
+				return err
+			}
+			return r.record(em, o, rec.raw)
 		}
-		return r.record(em, o, rec.raw)
 	})
 	return em.records, err
 }

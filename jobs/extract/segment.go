@@ -48,12 +48,14 @@ type segmentReader struct {
 func (r *segmentReader) Read(ctx context.Context, file string, sink transforms.Sink) (int64, error) {
 	em := newEmitter(ctx, r.conv, file, sink)
 	layout := jsonLayout{arrays: []string{"batch"}, siblings: true}
-	err := streamJSONFile(em, layout, func(rec jsonRecord) error {
-		o, err := em.next()
-		if err != nil {
-			return err
+	err := streamJSONFile(em, layout, func(em *emitter) func(jsonRecord) error {
+		return func(rec jsonRecord) error {
+			o, err := em.next()
+			if err != nil {
+				return err
+			}
+			return r.record(em, o, rec)
 		}
-		return r.record(em, o, rec)
 	})
 	return em.records, err
 }
