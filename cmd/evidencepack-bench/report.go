@@ -44,7 +44,8 @@ func formatRow(r result) string {
 func formatReport(o driverOptions, results []result, nightly *nightlyResult) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured on %s with `%s`.\n\n", time.Now().UTC().Format(time.DateOnly), o.command)
-	fmt.Fprintf(&b, "Machine: %s\n\n", machine())
+	fmt.Fprintf(&b, "Machine: %s. Load average when the table was written: %s (other jobs share the machine, "+
+		"so wall times vary between runs).\n\n", machine(), loadAverage())
 	b.WriteString("| case | rows | input MiB | evidencepack s | rows/s | MiB/s | peak RSS MiB | DuckDB s | DuckDB rows/s | DuckDB peak RSS MiB | throughput vs DuckDB |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range results {
@@ -69,6 +70,16 @@ func machine() string {
 	mem := procField("/proc/meminfo", "MemTotal")
 	return fmt.Sprintf("%d CPUs (nproc), %s, %s RAM, %s/%s, %s", runtime.NumCPU(), model, mem,
 		runtime.GOOS, runtime.GOARCH, runtime.Version())
+}
+
+// loadAverage returns the 1, 5 and 15 minute load averages.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	fields := strings.Fields(string(data))
+	if err != nil || len(fields) < 3 {
+		return "unknown"
+	}
+	return strings.Join(fields[:3], ", ")
 }
 
 func procField(path, name string) string {
