@@ -116,6 +116,7 @@ and period from SQL views.`,
 		newScheduleCommand(),
 		newReplayCommand(),
 		newCheckCommand(),
+		newMigrateCommand(),
 	)
 	return root
 }

@@ -11,9 +11,11 @@ import (
 	"evidencepack/transforms"
 )
 
-// openWarehouse opens the warehouse of the config and creates the tables
-// that are missing. For DuckDB it also sets r.wh, which the checks, the
-// input schema contract and the renderer read through database/sql.
+// openWarehouse opens the warehouse of the config, creates the tables
+// that are missing and adds the columns they lack. A table that needs
+// `evidencepack migrate` fails it before anything is written. For DuckDB
+// it also sets r.wh, which the checks, the input schema contract and the
+// renderer read through database/sql.
 func (r *runner) openWarehouse(ctx context.Context) error {
 	if r.store != nil {
 		return nil
@@ -28,6 +30,9 @@ func (r *runner) openWarehouse(ctx context.Context) error {
 	}
 	if err := store.EnsureTables(ctx); err != nil {
 		store.Close()
+		if warehouse.IsSchemaError(err) {
+			return stepErr("load", nil, err)
+		}
 		return stepErr("load", ErrWarehouse, err)
 	}
 	r.store = store

@@ -23,30 +23,8 @@ const runsTable = `CREATE TABLE IF NOT EXISTS runs (
   manifest VARCHAR
 )`
 
-// addLearningPermitted adds the last column of accounts to a warehouse
-// created before the column existed, since CREATE TABLE IF NOT EXISTS
-// keeps an existing table as it is.
-var addLearningPermitted = Statement{
-	Name: "accounts.learning_permitted",
-	SQL:  "ALTER TABLE accounts ADD COLUMN IF NOT EXISTS learning_permitted BOOLEAN",
-}
-
 // Dialect returns the DuckDB dialect.
 func (w *DuckDB) Dialect() evsql.Dialect { return evsql.DuckDB() }
-
-// EnsureTables creates the missing tables, the runs table included.
-func (w *DuckDB) EnsureTables(ctx context.Context) error {
-	tables, err := evsql.Tables(evsql.DuckDB())
-	if err != nil {
-		return err
-	}
-	stmts := make([]Statement, 0, len(tables)+2)
-	for _, t := range tables {
-		stmts = append(stmts, Statement{Name: t.Name, SQL: t.SQL})
-	}
-	stmts = append(stmts, Statement{Name: "runs", SQL: runsTable}, addLearningPermitted)
-	return w.Exec(ctx, stmts)
-}
 
 // Load replaces the partitions, the accounts, the pack settings and the
 // views in one transaction.
