@@ -49,7 +49,7 @@ type taskPage struct {
 }
 
 // Extract pages through the project's tasks until a page comes back short
-// or Label Studio answers 404 for a page past the end.
+// or Label Studio responds with 404 to a page past the end.
 // NOTE: every task is fetched on every run. The high-water mark of
 // annotation updated_at only finds labels changed since the last
 // successful run on dates before the window, which are logged so those
@@ -64,9 +64,12 @@ func (l *labelStudio) Extract(ctx context.Context, sink transforms.Sink) (*Repor
 	fetch := Fetch{Source: l.src.Name, Endpoint: endpoint}
 	marks := &labelMarks{previous: l.opts.State[labelStudioMark], windowStart: l.from}
 	for page := 1; ; page++ {
-		tasks, err := l.page(ctx, page, hashed)
+		tasks, found, err := l.page(ctx, page, hashed)
 		if err != nil {
 			return nil, err
+		}
+		if !found {
+			break
 		}
 		fetch.Pages++
 		for _, raw := range tasks {
@@ -89,7 +92,9 @@ func (l *labelStudio) Extract(ctx context.Context, sink transforms.Sink) (*Repor
 	return report, nil
 }
 
-func (l *labelStudio) page(ctx context.Context, page int, hashed *fetchHash) ([]json.RawMessage, error) {
+// page returns the tasks of one page. It reports found=false when Label
+// Studio responds with 404 to a page after the first, which ends the listing.
+func (l *labelStudio) page(ctx context.Context, page int, hashed *fetchHash) (tasks []json.RawMessage, found bool, err error) {
 	q := url.Values{
 		"project":   {strconv.Itoa(l.src.Location.ProjectID)},
 		"page":      {strconv.Itoa(page)},
@@ -99,22 +104,21 @@ func (l *labelStudio) page(ctx context.Context, page int, hashed *fetchHash) ([]
 	body, err := l.api.get(ctx, "/api/tasks", q)
 	var status *httpStatusError
 	if errors.As(err, &status) && status.Status == http.StatusNotFound && page > 1 {
-		return nil, nil
+		return nil, false, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("source %s: %w", l.src.Name, err)
+		return nil, false, fmt.Errorf("source %s: %w", l.src.Name, err)
 	}
 	hashed.Write(body)
 	var p taskPage
 	if err := json.Unmarshal(body, &p); err == nil {
-		return p.Tasks, nil
+		return p.Tasks, true, nil
 	}
-	var tasks []json.RawMessage
 	if err := json.Unmarshal(body, &tasks); err != nil {
-		return nil, fmt.Errorf("source %s: GET %s/api/tasks page %d: response is neither {\"tasks\": [...]} nor an array: %w",
+		return nil, false, fmt.Errorf("source %s: GET %s/api/tasks page %d: response is neither {\"tasks\": [...]} nor an array: %w",
 			l.src.Name, l.api.base, page, err)
 	}
-	return tasks, nil
+	return tasks, true, nil
 }
 
 func (l *labelStudio) warnLate(m *labelMarks) {
