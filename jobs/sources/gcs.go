@@ -97,7 +97,7 @@ func (g *gcsSource) readObject(ctx context.Context, client *storage.Client, attr
 		return Fetch{}, fmt.Errorf("source %s: read %s: %w", g.src.Name, uri, err)
 	}
 	before := sink.records
-	n, err := g.reader.Read(ctx, local, sink)
+	n, err := g.reader.Read(ctx, local, &objectSink{next: sink, uri: uri})
 	if err != nil {
 		return Fetch{}, fmt.Errorf("source %s: %s: %w", g.src.Name, uri, err)
 	}
@@ -110,7 +110,6 @@ func (g *gcsSource) readObject(ctx context.Context, client *storage.Client, attr
 
 // download copies the object to a file with the object's base name in a
 // new temporary directory, so the readers see its extension.
-// NOTE: quarantine rows name this temporary file, not the gs:// URI.
 func (g *gcsSource) download(ctx context.Context, client *storage.Client, attrs *storage.ObjectAttrs) (string, *fetchHash, error) {
 	dir, err := os.MkdirTemp(g.opts.TempDir, ".tmp-gcs-")
 	if err != nil {
@@ -151,4 +150,31 @@ func globPrefix(glob string) string {
 		return glob[:i]
 	}
 	return glob
+}
+
+// objectSink reports the records of one downloaded object with the
+// object's gs:// URI as their file, in place of the temporary file's path,
+// so quarantine rows and privacy rejects name the object.
+type objectSink struct {
+	next *countingSink
+	uri  string
+}
+
+func (s *objectSink) Fact(f transforms.Fact) error {
+	switch fact := f.(type) {
+	case *transforms.UsageEvent:
+		fact.From.File = s.uri
+	case *transforms.ReviewLabel:
+		fact.From.File = s.uri
+	case *transforms.CostLine:
+		fact.From.File = s.uri
+	case *transforms.Incident:
+		fact.From.File = s.uri
+	}
+	return s.next.Fact(f)
+}
+
+func (s *objectSink) Reject(r transforms.Reject) error {
+	r.File = s.uri
+	return s.next.Reject(r)
 }
