@@ -69,6 +69,11 @@ func (d Dialect) funcs() template.FuncMap {
 	}
 }
 
+// Table returns the name of a warehouse table or view as queries of the
+// dialect write it: `project.dataset.name` in BigQuery and the bare name
+// in DuckDB. It rejects a name that is not a plain identifier.
+func (d Dialect) Table(name string) (string, error) { return d.table(name) }
+
 // table returns the qualified name of a warehouse table or view.
 func (d Dialect) table(name string) (string, error) {
 	if !isIdentifier(name) {

@@ -51,7 +51,7 @@ func runRender(cmd *cobra.Command, _ []string) error {
 	}
 	wait, _ := cmd.Flags().GetDuration("wait")
 	files, err := run.Render(cmd.Context(), cfg, run.RenderOptions{Periods: periods, Accounts: accounts,
-		LockWait: wait})
+		LockWait: wait, Endpoints: endpointsFromEnv()})
 	for _, f := range files {
 		fmt.Fprintln(cmd.OutOrStdout(), f)
 	}

@@ -5,19 +5,17 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-)
 
-// querier is the query side of *sql.DB and *sql.Conn.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
+	evsql "evidencepack/sql"
+)
 
 // batch is the state of building the packs of one period for many
 // accounts. Every view is read once for the whole batch and its rows are
 // split by account_id into packs.
 type batch struct {
 	period period
+	// dialect qualifies view names and writes the account filter.
+	dialect evsql.Dialect
 	// filter lists the requested account ids, bound as a list parameter of
 	// every query. It is nil when every account of the accounts table is
 	// requested, and the queries then read all accounts.
@@ -56,11 +54,13 @@ func buildBatch(ctx context.Context, db *sql.DB, ids []string, periodLabel strin
 		return nil, fmt.Errorf("open warehouse connection: %w", err)
 	}
 	defer conn.Close()
-	settings, err := readSettings(ctx, conn)
+	q := sqlQuerier{conn}
+	dialect := evsql.DuckDB()
+	settings, err := readSettings(ctx, q, dialect)
 	if err != nil {
 		return nil, err
 	}
-	b, accounts, err := newBatch(ctx, conn, per, ids)
+	b, accounts, err := newBatch(ctx, q, dialect, per, ids)
 	if err != nil || len(accounts) == 0 {
 		return nil, err
 	}
@@ -71,7 +71,30 @@ func buildBatch(ctx context.Context, db *sql.DB, ids []string, periodLabel strin
 			return nil, err
 		}
 	}
-	if err := b.fill(ctx, conn, accounts, settings, prov); err != nil {
+	if err := b.fill(ctx, q, accounts, settings, prov); err != nil {
+		return nil, err
+	}
+	return b.order, nil
+}
+
+// BuildAccountsFrom builds the packs of a period as BuildAccounts does,
+// from any warehouse. Each query reads the views of src directly, with
+// names qualified by src.Dialect, and no TEMP table is created. A nil
+// accountIDs builds every account of the accounts table.
+func BuildAccountsFrom(ctx context.Context, src Source, accountIDs []string, periodLabel string, prov Provenance) ([]*Pack, error) {
+	per, err := parsePeriod(periodLabel)
+	if err != nil {
+		return nil, err
+	}
+	settings, err := readSettings(ctx, src.Querier, src.Dialect)
+	if err != nil {
+		return nil, err
+	}
+	b, accounts, err := newBatch(ctx, src.Querier, src.Dialect, per, accountIDs)
+	if err != nil || len(accounts) == 0 {
+		return nil, err
+	}
+	if err := b.fill(ctx, src.Querier, accounts, settings, prov); err != nil {
 		return nil, err
 	}
 	return b.order, nil
@@ -79,12 +102,12 @@ func buildBatch(ctx context.Context, db *sql.DB, ids []string, periodLabel strin
 
 // newBatch reads the requested accounts and returns the batch with the
 // account filter that its queries bind.
-func newBatch(ctx context.Context, q querier, per period, ids []string) (*batch, []account, error) {
-	all, err := readAccounts(ctx, q)
+func newBatch(ctx context.Context, q Querier, d evsql.Dialect, per period, ids []string) (*batch, []account, error) {
+	all, err := readAccounts(ctx, q, d)
 	if err != nil {
 		return nil, nil, err
 	}
-	b := &batch{period: per, packs: map[string]*Pack{}}
+	b := &batch{period: per, dialect: d, packs: map[string]*Pack{}}
 	if ids == nil {
 		return b, all, nil
 	}
@@ -113,7 +136,7 @@ func newBatch(ctx context.Context, q querier, per period, ids []string) (*batch,
 
 // fill creates a pack per account from its account_metrics row and then
 // reads every list section for all accounts.
-func (b *batch) fill(ctx context.Context, q querier, accounts []account, s settings, prov Provenance) error {
+func (b *batch) fill(ctx context.Context, q Querier, accounts []account, s settings, prov Provenance) error {
 	rows, err := readMetrics(ctx, q, b)
 	if err != nil {
 		return err
@@ -138,23 +161,33 @@ func (b *batch) fill(ctx context.Context, q querier, accounts []account, s setti
 }
 
 // where returns the filter of a batch query and its arguments: the grain
-// and the period, and the requested accounts as one list parameter.
+// and the period as strings, and the requested accounts as one list
+// parameter, which BigQuery receives as ARRAY<STRING>.
 func (b *batch) where() (string, []any) {
 	clause := "grain = ? AND period = ?"
 	args := []any{b.period.Grain, b.period.Label}
 	if b.filter != nil {
-		clause += " AND account_id IN (SELECT unnest(?))"
+		if b.dialect.Name == evsql.BigQueryName {
+			clause += " AND account_id IN UNNEST(?)"
+		} else {
+			clause += " AND account_id IN (SELECT unnest(?))"
+		}
 		args = append(args, slices.Clone(b.filter))
 	}
 	return clause, args
 }
 
-// eachRow runs query, a format with one %s for the filter of where, and
-// calls scan on every row. Each scan reads account_id and appends the row
-// to the pack of that account only, through b.pack.
-func (b *batch) eachRow(ctx context.Context, q querier, view, query string, scan func(*sql.Rows) error) error {
+// eachRow runs query, a format with a %s for the name of view and then a
+// %s for the filter of where, and calls scan on every row. Each scan reads
+// account_id and appends the row to the pack of that account only,
+// through b.pack.
+func (b *batch) eachRow(ctx context.Context, q Querier, view, query string, scan func(Rows) error) error {
+	table, err := b.dialect.Table(view)
+	if err != nil {
+		return err
+	}
 	clause, args := b.where()
-	rows, err := q.QueryContext(ctx, fmt.Sprintf(query, clause), args...)
+	rows, err := q.Query(ctx, fmt.Sprintf(query, table, clause), args...)
 	if err != nil {
 		return fmt.Errorf("query %s: %w", view, err)
 	}

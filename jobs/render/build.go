@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	evsql "evidencepack/sql"
 )
 
 // Build reads the views for one account and period ("2026-07" or
@@ -20,7 +22,7 @@ func Build(ctx context.Context, db *sql.DB, accountID, periodLabel string, prov 
 
 // sectionReaders fill the list sections of the packs of a batch, each
 // from one query of one view.
-var sectionReaders = []func(context.Context, querier, *batch) error{
+var sectionReaders = []func(context.Context, Querier, *batch) error{
 	readTrend,
 	readFailureCategories,
 	readServiceCosts,
@@ -76,9 +78,13 @@ type account struct {
 }
 
 // readAccounts reads every row of the accounts table, sorted by id.
-func readAccounts(ctx context.Context, q querier) ([]account, error) {
-	rows, err := q.QueryContext(ctx,
-		"SELECT account_id, name, currency, COALESCE(learning_permitted, FALSE) FROM accounts ORDER BY account_id")
+func readAccounts(ctx context.Context, q Querier, d evsql.Dialect) ([]account, error) {
+	table, err := d.Table("accounts")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx,
+		"SELECT account_id, name, currency, COALESCE(learning_permitted, FALSE) FROM "+table+" ORDER BY account_id")
 	if err != nil {
 		return nil, fmt.Errorf("query accounts: %w", err)
 	}

@@ -2,19 +2,18 @@ package render
 
 import (
 	"context"
-	"database/sql"
 )
 
-func readCandidates(ctx context.Context, q querier, b *batch) error {
+func readCandidates(ctx context.Context, q Querier, b *batch) error {
 	b.forEachPack(func(p *Pack) { p.ExpansionCandidates = []Candidate{} })
 	const query = `
 SELECT account_id, workflow, kind, from_level, to_level, reviewed_cases, review_accuracy, incidents,
   sev1_incidents, resolved_cases, first_month_resolved_cases, last_month_resolved_cases,
   usage_growth, trial
-FROM expansion_candidates
+FROM %s
 WHERE %s
 ORDER BY account_id, workflow, kind`
-	return b.eachRow(ctx, q, "expansion_candidates", query, func(rows *sql.Rows) error {
+	return b.eachRow(ctx, q, "expansion_candidates", query, func(rows Rows) error {
 		var id string
 		var c Candidate
 		var from, to nullString

@@ -9,13 +9,13 @@ import (
 // incidentTimeLayout is RFC 3339 in UTC with whole seconds.
 const incidentTimeLayout = "2006-01-02T15:04:05Z"
 
-func readWorkflowQuality(ctx context.Context, q querier, b *batch) error {
+func readWorkflowQuality(ctx context.Context, q Querier, b *batch) error {
 	b.forEachPack(func(p *Pack) { p.Quality.ByWorkflow = []WorkflowQuality{} })
 	const query = `
-SELECT account_id, workflow, reviewed_cases, review_accuracy FROM workflow_metrics
+SELECT account_id, workflow, reviewed_cases, review_accuracy FROM %s
 WHERE %s AND reviewed_cases > 0
 ORDER BY account_id, workflow`
-	return b.eachRow(ctx, q, "workflow_metrics", query, func(rows *sql.Rows) error {
+	return b.eachRow(ctx, q, "workflow_metrics", query, func(rows Rows) error {
 		var id string
 		var w WorkflowQuality
 		var accuracy nullFloat
@@ -30,15 +30,15 @@ ORDER BY account_id, workflow`
 	})
 }
 
-func readIncidentLog(ctx context.Context, q querier, b *batch) error {
+func readIncidentLog(ctx context.Context, q Querier, b *batch) error {
 	b.forEachPack(func(p *Pack) { p.Trust.Log = []Incident{} })
 	const query = `
 SELECT account_id, COALESCE(incident_id, ''), COALESCE(severity, ''), opened_at, resolved_at,
   COALESCE(status, ''), COALESCE(service, ''), COALESCE(workflow, '')
-FROM incident_periods
+FROM %s
 WHERE %s
 ORDER BY account_id, opened_at, incident_id`
-	return b.eachRow(ctx, q, "incident_periods", query, func(rows *sql.Rows) error {
+	return b.eachRow(ctx, q, "incident_periods", query, func(rows Rows) error {
 		var id string
 		var i Incident
 		var opened time.Time

@@ -37,15 +37,15 @@ SELECT account_id, provisional, resolved_cases, verified_resolved_cases, reopene
   cost_per_verified_case, incidents, sev1_incidents, sev2_incidents,
   sev3_incidents, sev4_incidents, other_severity_incidents,
   unresolved_incidents, median_resolution_seconds
-FROM account_metrics
+FROM %s
 WHERE %s
 ORDER BY account_id`
 
 // readMetrics reads the account_metrics rows of the batch by account id.
 // An account without a fact in the period has no row.
-func readMetrics(ctx context.Context, q querier, b *batch) (map[string]metrics, error) {
+func readMetrics(ctx context.Context, q Querier, b *batch) (map[string]metrics, error) {
 	out := map[string]metrics{}
-	err := b.eachRow(ctx, q, "account_metrics", metricsQuery, func(rows *sql.Rows) error {
+	err := b.eachRow(ctx, q, "account_metrics", metricsQuery, func(rows Rows) error {
 		var id string
 		var m metrics
 		s := &m.BySeverity

@@ -2,17 +2,16 @@ package render
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 )
 
-func readDataQualityNotes(ctx context.Context, q querier, b *batch) error {
+func readDataQualityNotes(ctx context.Context, q Querier, b *batch) error {
 	b.forEachPack(func(p *Pack) { p.DataQualityNotes = []string{} })
 	const query = `
-SELECT account_id, check_name, COALESCE(detail, ''), affected_rows FROM data_quality_notes
+SELECT account_id, check_name, COALESCE(detail, ''), affected_rows FROM %s
 WHERE %s
 ORDER BY account_id, check_name, detail`
-	return b.eachRow(ctx, q, "data_quality_notes", query, func(rows *sql.Rows) error {
+	return b.eachRow(ctx, q, "data_quality_notes", query, func(rows Rows) error {
 		var id, check, detail string
 		var affected int64
 		if err := rows.Scan(&id, &check, &detail, &affected); err != nil {

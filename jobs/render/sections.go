@@ -2,13 +2,12 @@ package render
 
 import (
 	"context"
-	"database/sql"
 )
 
 // topFailureCategories is how many failure categories a pack lists.
 const topFailureCategories = 5
 
-func readTrend(ctx context.Context, q querier, b *batch) error {
+func readTrend(ctx context.Context, q Querier, b *batch) error {
 	b.forEachPack(func(p *Pack) {
 		p.Value.Trend = []ValuePoint{}
 		p.Adoption.Trend = []AdoptionPoint{}
@@ -16,8 +15,8 @@ func readTrend(ctx context.Context, q querier, b *batch) error {
 	})
 	const query = `
 SELECT account_id, month, verified_resolved_cases, handle_time_reduction, estimated_cost_avoided, active_users, effective_cost
-FROM account_trend WHERE %s ORDER BY account_id, month`
-	return b.eachRow(ctx, q, "account_trend", query, func(rows *sql.Rows) error {
+FROM %s WHERE %s ORDER BY account_id, month`
+	return b.eachRow(ctx, q, "account_trend", query, func(rows Rows) error {
 		var id, month string
 		var verified, users int64
 		var reduction nullFloat
@@ -44,13 +43,13 @@ FROM account_trend WHERE %s ORDER BY account_id, month`
 
 // readFailureCategories keeps the first topFailureCategories rows of each
 // account, in the order of the query.
-func readFailureCategories(ctx context.Context, q querier, b *batch) error {
+func readFailureCategories(ctx context.Context, q Querier, b *batch) error {
 	b.forEachPack(func(p *Pack) { p.Quality.TopFailureCategories = []FailureCategory{} })
 	const query = `
-SELECT account_id, failure_category, reviewed_cases FROM failure_categories
+SELECT account_id, failure_category, reviewed_cases FROM %s
 WHERE %s
 ORDER BY account_id, reviewed_cases DESC, failure_category`
-	return b.eachRow(ctx, q, "failure_categories", query, func(rows *sql.Rows) error {
+	return b.eachRow(ctx, q, "failure_categories", query, func(rows Rows) error {
 		var id string
 		var c FailureCategory
 		if err := rows.Scan(&id, &c.Category, &c.Cases); err != nil {
@@ -67,13 +66,13 @@ ORDER BY account_id, reviewed_cases DESC, failure_category`
 
 // readServiceCosts lists the services of the account currency. Rows in
 // other currencies, and rows without a currency, are skipped.
-func readServiceCosts(ctx context.Context, q querier, b *batch) error {
+func readServiceCosts(ctx context.Context, q Querier, b *batch) error {
 	b.forEachPack(func(p *Pack) { p.Cost.ByService = []ServiceCost{} })
 	const query = `
-SELECT account_id, currency, service, effective_cost, billed_cost FROM cost_by_service
+SELECT account_id, currency, service, effective_cost, billed_cost FROM %s
 WHERE %s
 ORDER BY account_id, effective_cost DESC, service`
-	return b.eachRow(ctx, q, "cost_by_service", query, func(rows *sql.Rows) error {
+	return b.eachRow(ctx, q, "cost_by_service", query, func(rows Rows) error {
 		var id, service string
 		var currency nullString
 		var total, billed nullDecimal
@@ -93,13 +92,13 @@ ORDER BY account_id, effective_cost DESC, service`
 
 // readCurrencyCosts counts the cost lines of the account currency and
 // lists the costs of every other currency, a missing one included.
-func readCurrencyCosts(ctx context.Context, q querier, b *batch) error {
+func readCurrencyCosts(ctx context.Context, q Querier, b *batch) error {
 	b.forEachPack(func(p *Pack) { p.Cost.OtherCurrencies = []CurrencyCost{} })
 	const query = `
-SELECT account_id, currency, effective_cost, billed_cost, cost_lines FROM cost_by_currency
+SELECT account_id, currency, effective_cost, billed_cost, cost_lines FROM %s
 WHERE %s
 ORDER BY account_id, currency`
-	return b.eachRow(ctx, q, "cost_by_currency", query, func(rows *sql.Rows) error {
+	return b.eachRow(ctx, q, "cost_by_currency", query, func(rows Rows) error {
 		var id string
 		var currency nullString
 		var total, billed nullDecimal

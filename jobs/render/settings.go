@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	evsql "evidencepack/sql"
 )
 
 // settings is the pack_settings row that the views read.
@@ -16,17 +18,21 @@ type settings struct {
 // readSettings reads pack_settings, which must contain exactly one row,
 // because without it the views that join it return nothing and every pack
 // would silently be empty.
-func readSettings(ctx context.Context, q querier) (settings, error) {
+func readSettings(ctx context.Context, q Querier, d evsql.Dialect) (settings, error) {
+	table, err := d.Table("pack_settings")
+	if err != nil {
+		return settings{}, err
+	}
 	var count int64
-	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM pack_settings").Scan(&count); err != nil {
+	if err := queryRow(ctx, q, "SELECT COUNT(*) FROM "+table, nil, &count); err != nil {
 		return settings{}, fmt.Errorf("query pack_settings: %w", err)
 	}
 	if count != 1 {
 		return settings{}, fmt.Errorf("pack_settings has %d rows, want exactly 1: the run fills it before rendering", count)
 	}
 	var s settings
-	err := q.QueryRowContext(ctx, "SELECT verification_window_days, data_through FROM pack_settings").
-		Scan(&s.VerificationWindowDays, &s.DataThrough)
+	err = queryRow(ctx, q, "SELECT verification_window_days, data_through FROM "+table, nil,
+		&s.VerificationWindowDays, &s.DataThrough)
 	if err != nil {
 		return settings{}, fmt.Errorf("query pack_settings: %w", err)
 	}

@@ -2,8 +2,6 @@ package run
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -11,6 +9,8 @@ import (
 
 	"evidencepack/config"
 	"evidencepack/jobs/render"
+	"evidencepack/jobs/warehouse"
+	evsql "evidencepack/sql"
 )
 
 // render writes one pack per account and period overlapping the window.
@@ -48,7 +48,7 @@ func (r *runner) renderPeriod(ctx context.Context, stage *packStage, period stri
 	if err := ctx.Err(); err != nil {
 		return &StepError{Step: "render", Err: err}
 	}
-	packs, err := render.BuildAccounts(ctx, r.wh.DB(), allowedAccounts(r.cfg), period, prov)
+	packs, err := r.buildPacks(ctx, allowedAccounts(r.cfg), period, prov)
 	if err != nil {
 		return stepErr("render", ErrWarehouse, fmt.Errorf("period %s: %w", period, err))
 	}
@@ -120,6 +120,8 @@ type RenderOptions struct {
 	// LockWait is how long to wait for a run to release the lock on the
 	// output directory; 0 fails at once.
 	LockWait time.Duration
+	// Endpoints points the BigQuery client at a fake in tests.
+	Endpoints warehouse.Endpoints
 }
 
 // Render takes the lock on the output directory and rewrites packs from
@@ -127,7 +129,7 @@ type RenderOptions struct {
 // Without opts.Accounts it renders every allowed account and also writes
 // each period's index.html when html is a pack format.
 func Render(ctx context.Context, cfg *config.Config, opts RenderOptions) ([]string, error) {
-	r := newRunner(cfg, Options{})
+	r := newRunner(cfg, Options{Endpoints: opts.Endpoints})
 	lock, err := r.lock(ctx, opts.LockWait)
 	if err != nil {
 		return nil, err
@@ -137,11 +139,7 @@ func Render(ctx context.Context, cfg *config.Config, opts RenderOptions) ([]stri
 		return nil, err
 	}
 	defer r.closeWarehouse()
-	if r.wh == nil {
-		return nil, stepErr("render", config.ErrInvalid, fmt.Errorf(
-			"render reads DuckDB only; this build does not render packs from warehouse kind %s", cfg.Warehouse.Kind))
-	}
-	prov, err := latestProvenance(ctx, r.wh.DB())
+	prov, err := latestProvenance(ctx, r.store, r.store.Dialect())
 	if err != nil {
 		return nil, stepErr("render", ErrWarehouse, err)
 	}
@@ -181,7 +179,7 @@ func checkRenderAccounts(cfg *config.Config, accounts []string) error {
 // every account is rendered and html is a format, the period's index.html.
 // It returns the paths written.
 func renderPeriod(ctx context.Context, r *runner, accounts []string, period string, prov render.Provenance, all bool) ([]string, error) {
-	packs, err := render.BuildAccounts(ctx, r.wh.DB(), accounts, period, prov)
+	packs, err := r.buildPacks(ctx, accounts, period, prov)
 	if err != nil {
 		return nil, stepErr("render", ErrWarehouse, fmt.Errorf("period %s: %w", period, err))
 	}
@@ -204,17 +202,44 @@ func renderPeriod(ctx context.Context, r *runner, accounts []string, period stri
 	return append(files, index), nil
 }
 
-func latestProvenance(ctx context.Context, db *sql.DB) (render.Provenance, error) {
+// latestProvenance reads the provenance of the latest successful run from
+// the runs table.
+func latestProvenance(ctx context.Context, q render.Querier, d evsql.Dialect) (render.Provenance, error) {
 	var p render.Provenance
-	err := db.QueryRowContext(ctx, `
-		SELECT run_id, CAST(date_to AS VARCHAR), inputs_sha256, views_sha256 FROM runs
-		WHERE status = 'succeeded' ORDER BY finished_at DESC LIMIT 1`).
-		Scan(&p.RunID, &p.DataThrough, &p.InputsSHA256, &p.ViewsSHA256)
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, fmt.Errorf("no successful run in the warehouse yet; run `evidencepack run` first")
+	runs, err := d.Table("runs")
+	if err != nil {
+		return p, err
 	}
+	text := "VARCHAR"
+	if d.Name == evsql.BigQueryName {
+		text = "STRING"
+	}
+	rows, err := q.Query(ctx, fmt.Sprintf(`
+		SELECT run_id, CAST(date_to AS %s), inputs_sha256, views_sha256 FROM %s
+		WHERE status = 'succeeded' ORDER BY finished_at DESC LIMIT 1`, text, runs))
 	if err != nil {
 		return p, fmt.Errorf("read latest run: %w", err)
 	}
-	return p, nil
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return p, fmt.Errorf("read latest run: %w", err)
+		}
+		return p, fmt.Errorf("no successful run in the warehouse yet; run `evidencepack run` first")
+	}
+	if err := rows.Scan(&p.RunID, &p.DataThrough, &p.InputsSHA256, &p.ViewsSHA256); err != nil {
+		return p, fmt.Errorf("read latest run: %w", err)
+	}
+	return p, rows.Err()
+}
+
+// buildPacks builds the packs of a period. DuckDB goes through
+// render.BuildAccounts, which copies the views of the period into TEMP
+// tables first; other warehouses are queried on their views directly.
+func (r *runner) buildPacks(ctx context.Context, accounts []string, period string, prov render.Provenance) ([]*render.Pack, error) {
+	if r.wh != nil {
+		return render.BuildAccounts(ctx, r.wh.DB(), accounts, period, prov)
+	}
+	src := render.Source{Querier: r.store, Dialect: r.store.Dialect()}
+	return render.BuildAccountsFrom(ctx, src, accounts, period, prov)
 }

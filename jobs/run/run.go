@@ -169,7 +169,7 @@ func (r *runner) execute(ctx context.Context) error {
 		{"write", r.writeFacts},
 		{"load", r.load},
 		{"check", r.duckDBOnly("check", r.runChecks)},
-		{"render", r.duckDBOnly("render", r.render)},
+		{"render", r.render},
 	}
 	for _, s := range steps {
 		if err := ctx.Err(); err != nil {

@@ -68,7 +68,10 @@ type Querier interface {
 }
 
 // Rows iterates over query results in the manner of database/sql.Rows.
-type Rows interface {
+// It is an alias of an unnamed interface, so that jobs/render can declare
+// the same type without importing this package and the Query methods here
+// satisfy its Querier.
+type Rows = interface {
 	Next() bool
 	Scan(dest ...any) error
 	Err() error
