@@ -3,7 +3,7 @@ package extract
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
@@ -153,18 +153,29 @@ func tagValue(tags fieldValue, key string) (string, *transforms.FieldError) {
 // only) hashes differently from any text. Byte-identical rows get the same
 // hash, so they are duplicates that de-duplication removes.
 func rowHash(source string, header, values []string, nulls []bool) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "%d:%s", len(source), source)
+	buf := make([]byte, 0, 512)
+	buf = appendSized(buf, source)
 	for i, name := range header {
-		fmt.Fprintf(h, "|%d:%s=", len(name), name)
+		buf = append(buf, '|')
+		buf = appendSized(buf, name)
+		buf = append(buf, '=')
 		switch {
 		case i >= len(values):
-			h.Write([]byte("absent"))
+			buf = append(buf, "absent"...)
 		case nulls != nil && nulls[i]:
-			h.Write([]byte("null"))
+			buf = append(buf, "null"...)
 		default:
-			fmt.Fprintf(h, "%d:%s", len(values[i]), values[i])
+			buf = appendSized(buf, values[i])
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	sum := sha256.Sum256(buf)
+	return hex.EncodeToString(sum[:])
+}
+
+// appendSized appends s as <length>:<s>, so no two value lists hash the
+// same text.
+func appendSized(buf []byte, s string) []byte {
+	buf = strconv.AppendInt(buf, int64(len(s)), 10)
+	buf = append(buf, ':')
+	return append(buf, s...)
 }

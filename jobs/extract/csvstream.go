@@ -31,15 +31,23 @@ func newCSVHeader(file string, names []string) (*csvHeader, error) {
 	return h, nil
 }
 
-// csvRowFunc handles one data row. The row slice is reused by the next
-// call.
+// csvRowFunc handles one data row.
 type csvRowFunc func(o transforms.Origin, h *csvHeader, row []string) error
 
+// csvItem is one CSV record queued for a worker: a row to handle, or a
+// record rejected whole with its reason and raw text.
+type csvItem struct {
+	row    []string
+	reason string
+	raw    []byte
+}
+
 // streamCSV reads the header of a CSV file, passes it to check, and hands
-// every data row to handle. A row that cannot be parsed, or that has more
+// every data row to the function that handler returns, on a pool of
+// workers (see recordPool). A row that cannot be parsed, or that has more
 // fields than the header, is rejected. A shorter row is handed on: its
 // missing trailing fields read as absent.
-func streamCSV(em *emitter, delimiter rune, check func(*csvHeader) error, handle csvRowFunc) error {
+func streamCSV(em *emitter, delimiter rune, check func(*csvHeader) error, handler func(em *emitter) csvRowFunc) error {
 	f, br, err := openInput(em.file)
 	if err != nil {
 		return err
@@ -48,7 +56,6 @@ func streamCSV(em *emitter, delimiter rune, check func(*csvHeader) error, handle
 	r := csv.NewReader(br)
 	r.Comma = delimiter
 	r.FieldsPerRecord = -1
-	r.ReuseRecord = true
 	first, err := r.Read()
 	if err != nil {
 		if err == io.EOF {
@@ -63,35 +70,66 @@ func streamCSV(em *emitter, delimiter rune, check func(*csvHeader) error, handle
 	if err := check(header); err != nil {
 		return fmt.Errorf("read %s: %w", em.file, err)
 	}
-	return streamCSVRows(em, r, header, handle)
+	pool := newRecordPool(em, csvItemHandler(header, handler))
+	defer pool.close()
+	return streamCSVRows(em, r, header, pool)
 }
 
-func streamCSVRows(em *emitter, r *csv.Reader, header *csvHeader, handle csvRowFunc) error {
+// csvItemHandler returns the worker function of csvItems.
+func csvItemHandler(header *csvHeader, handler func(em *emitter) csvRowFunc) func(em *emitter) func(csvItem) error {
+	return func(em *emitter) func(csvItem) error {
+		handle := handler(em)
+		return func(it csvItem) error {
+			o, err := em.next()
+			if err != nil {
+				return err
+			}
+			if it.reason != "" {
+				return em.rejectRecord(o, it.reason, it.raw)
+			}
+			return handle(o, header, it.row)
+		}
+	}
+}
+
+// streamCSVRows queues every record after the header. Each row is a new
+// slice, because the workers keep the rows until they handle them.
+func streamCSVRows(em *emitter, r *csv.Reader, header *csvHeader, pool *recordPool[csvItem]) error {
 	for {
 		row, err := r.Read()
 		if err == io.EOF {
-			return nil
+			return pool.drain()
 		}
-		o, cerr := em.next()
-		if cerr != nil {
-			return cerr
-		}
-		var parseErr *csv.ParseError
+		var (
+			parseErr *csv.ParseError
+			item     csvItem
+		)
 		switch {
 		case errors.As(err, &parseErr):
-			err = em.rejectRecord(o, "invalid CSV: "+parseErr.Err.Error(), nil)
+			item.reason = "invalid CSV: " + parseErr.Err.Error()
 		case err != nil:
+			if derr := pool.drain(); derr != nil {
+				return derr
+			}
 			return em.wrap(err)
 		case len(row) > len(header.names):
-			reason := fmt.Sprintf("row has %d fields, the header has %d", len(row), len(header.names))
-			err = em.rejectRecord(o, reason, []byte(strings.Join(row, string(r.Comma))))
+			item.reason = fmt.Sprintf("row has %d fields, the header has %d", len(row), len(header.names))
+			item.raw = []byte(strings.Join(row, string(r.Comma)))
 		default:
-			err = handle(o, header, row)
+			item.row = row
 		}
-		if err != nil {
+		if err := pool.add(item, rowSize(row)); err != nil {
 			return err
 		}
 	}
+}
+
+func rowSize(row []string) int {
+	n := 16 * len(row)
+	for _, v := range row {
+		n += len(v)
+	}
+	return n
 }
 
 // csvDelimiter returns the configured field separator, "," by default.

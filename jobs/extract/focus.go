@@ -73,8 +73,10 @@ func (r *focusReader) Read(ctx context.Context, file string, sink transforms.Sin
 	var err error
 	switch ext := strings.ToLower(filepath.Ext(file)); ext {
 	case ".csv":
-		err = streamCSV(em, ',', r.checkHeader, func(o transforms.Origin, h *csvHeader, row []string) error {
-			return r.emitRow(em, o, h, row, nil)
+		err = streamCSV(em, ',', r.checkHeader, func(em *emitter) csvRowFunc {
+			return func(o transforms.Origin, h *csvHeader, row []string) error {
+				return r.emitRow(em, o, h, row, nil)
+			}
 		})
 	case ".parquet":
 		err = r.readParquet(em)

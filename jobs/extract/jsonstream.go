@@ -48,12 +48,12 @@ func streamJSONFile(em *emitter, layout jsonLayout, handler recordHandler) error
 		return err
 	}
 	defer f.Close()
-	pool := newRecordPool(em, handler)
+	pool := newRecordPool[jsonRecord](em, handler)
 	defer pool.close()
 	if isJSONLines(em.file) {
 		return streamLines(em, br, pool)
 	}
-	err = walkJSON(br, layout, pool.add)
+	err = walkJSON(br, layout, addJSON(pool))
 	if derr := pool.drain(); derr != nil {
 		return derr
 	}
@@ -66,7 +66,7 @@ func streamJSONFile(em *emitter, layout jsonLayout, handler recordHandler) error
 // streamLines hands each non-blank line of a JSON Lines file to pool.
 // Lines may end in LF or CRLF. A line longer than MaxLineBytes is
 // quarantined as one record without being read into memory.
-func streamLines(em *emitter, br *bufio.Reader, pool *recordPool) error {
+func streamLines(em *emitter, br *bufio.Reader, pool *recordPool[jsonRecord]) error {
 	lr := &lineReader{br: br, max: MaxLineBytes}
 	for {
 		line, size, tooLong, err := lr.next()
@@ -87,7 +87,7 @@ func streamLines(em *emitter, br *bufio.Reader, pool *recordPool) error {
 
 // handleLine queues one line, or rejects it when it is too long after
 // the records queued before it are reported.
-func handleLine(em *emitter, line []byte, size int64, tooLong bool, pool *recordPool) error {
+func handleLine(em *emitter, line []byte, size int64, tooLong bool, pool *recordPool[jsonRecord]) error {
 	if tooLong {
 		if err := pool.drain(); err != nil {
 			return err
@@ -100,7 +100,7 @@ func handleLine(em *emitter, line []byte, size int64, tooLong bool, pool *record
 	}
 	if trimmed := bytes.TrimSpace(line); len(trimmed) > 0 {
 		// The pool keeps the slice, and lineReader reuses its buffer.
-		return pool.add(jsonRecord{raw: bytes.Clone(trimmed)})
+		return pool.add(jsonRecord{raw: bytes.Clone(trimmed)}, len(trimmed))
 	}
 	return nil
 }

@@ -13,8 +13,8 @@ const (
 	poolBatchBytes   = 1 << 20
 )
 
-// recordHandler returns the function that turns one record into facts
-// or rejects, reporting them through em.
+// recordHandler returns the function that turns one JSON record into
+// facts or rejects, reporting them through em.
 type recordHandler func(em *emitter) func(jsonRecord) error
 
 // outcome is one fact or reject that a worker produced.
@@ -38,9 +38,9 @@ func (b *bufferSink) Reject(r transforms.Reject) error {
 
 // poolBatch is a run of consecutive records and, once handled, their
 // outcomes.
-type poolBatch struct {
+type poolBatch[T any] struct {
 	seq      int
-	records  []jsonRecord
+	records  []T
 	outcomes []outcome
 	err      error
 }
@@ -49,24 +49,24 @@ type poolBatch struct {
 // reports the outcomes to the emitter's sink in input order, numbered as
 // a sequential read numbers them, so the facts and the quarantine file do
 // not depend on the number of CPUs. At most maxInflight batches are held.
-type recordPool struct {
+type recordPool[T any] struct {
 	em          *emitter
-	handler     recordHandler
-	batch       []jsonRecord
+	handler     func(em *emitter) func(T) error
+	batch       []T
 	batchBytes  int
-	jobs        chan *poolBatch
-	results     chan *poolBatch
-	done        map[int]*poolBatch // handled batches waiting for earlier ones
-	sent, next  int                // sequence numbers of the next batch to send and to replay
+	jobs        chan *poolBatch[T]
+	results     chan *poolBatch[T]
+	done        map[int]*poolBatch[T] // handled batches waiting for earlier ones
+	sent, next  int                   // sequence numbers of the next batch to send and to replay
 	maxInflight int
 	workers     sync.WaitGroup
 }
 
-func newRecordPool(em *emitter, handler recordHandler) *recordPool {
+func newRecordPool[T any](em *emitter, handler func(em *emitter) func(T) error) *recordPool[T] {
 	n := runtime.GOMAXPROCS(0)
-	p := &recordPool{em: em, handler: handler, maxInflight: 2*n + 2, done: map[int]*poolBatch{}}
-	p.jobs = make(chan *poolBatch, p.maxInflight)
-	p.results = make(chan *poolBatch, p.maxInflight)
+	p := &recordPool[T]{em: em, handler: handler, maxInflight: 2*n + 2, done: map[int]*poolBatch[T]{}}
+	p.jobs = make(chan *poolBatch[T], p.maxInflight)
+	p.results = make(chan *poolBatch[T], p.maxInflight)
 	for range n {
 		p.workers.Add(1)
 		go p.work()
@@ -76,7 +76,7 @@ func newRecordPool(em *emitter, handler recordHandler) *recordPool {
 
 // work handles batches with an emitter of its own that numbers records
 // from 1 in each batch; replay renumbers them.
-func (p *recordPool) work() {
+func (p *recordPool[T]) work() {
 	defer p.workers.Done()
 	for b := range p.jobs {
 		sink := &bufferSink{}
@@ -92,17 +92,18 @@ func (p *recordPool) work() {
 	}
 }
 
-// add queues one record. Its raw bytes must not be reused by the caller.
-func (p *recordPool) add(rec jsonRecord) error {
+// add queues one record of about size bytes. The caller must not reuse
+// the record's memory.
+func (p *recordPool[T]) add(rec T, size int) error {
 	p.batch = append(p.batch, rec)
-	p.batchBytes += len(rec.raw)
+	p.batchBytes += size
 	if len(p.batch) < poolBatchRecords && p.batchBytes < poolBatchBytes {
 		return nil
 	}
 	return p.submit()
 }
 
-func (p *recordPool) submit() error {
+func (p *recordPool[T]) submit() error {
 	if len(p.batch) == 0 {
 		return nil
 	}
@@ -111,7 +112,7 @@ func (p *recordPool) submit() error {
 			return err
 		}
 	}
-	p.jobs <- &poolBatch{seq: p.sent, records: p.batch}
+	p.jobs <- &poolBatch[T]{seq: p.sent, records: p.batch}
 	p.sent++
 	p.batch, p.batchBytes = nil, 0
 	return nil
@@ -119,7 +120,7 @@ func (p *recordPool) submit() error {
 
 // receive waits for one handled batch and replays every batch that is
 // next in order.
-func (p *recordPool) receive() error {
+func (p *recordPool[T]) receive() error {
 	b := <-p.results
 	p.done[b.seq] = b
 	for {
@@ -136,7 +137,7 @@ func (p *recordPool) receive() error {
 }
 
 // replay reports a batch's outcomes with their record numbers in the file.
-func (p *recordPool) replay(b *poolBatch) error {
+func (p *recordPool[T]) replay(b *poolBatch[T]) error {
 	for _, out := range b.outcomes {
 		o, err := p.em.next()
 		if err != nil {
@@ -157,7 +158,7 @@ func (p *recordPool) replay(b *poolBatch) error {
 }
 
 // drain handles every queued record and reports its outcomes.
-func (p *recordPool) drain() error {
+func (p *recordPool[T]) drain() error {
 	if err := p.submit(); err != nil {
 		return err
 	}
@@ -170,7 +171,7 @@ func (p *recordPool) drain() error {
 }
 
 // close stops the workers. Outcomes not yet replayed are dropped.
-func (p *recordPool) close() {
+func (p *recordPool[T]) close() {
 	close(p.jobs)
 	p.workers.Wait()
 }
@@ -187,4 +188,9 @@ func setRecord(f transforms.Fact, record int64) {
 	case *transforms.Incident:
 		v.From.Record = record
 	}
+}
+
+// addJSON queues one JSON record.
+func addJSON(p *recordPool[jsonRecord]) func(jsonRecord) error {
+	return func(rec jsonRecord) error { return p.add(rec, len(rec.raw)) }
 }
