@@ -20,7 +20,7 @@ type Counts struct {
 
 // DefaultSpillRows is the number of facts a Collector holds in memory
 // before it sorts them and writes them to a spill file.
-const DefaultSpillRows = 64 * 1024
+const DefaultSpillRows = 32 * 1024
 
 // Collector gathers the facts of one table from any number of sources,
 // removes duplicates on the fact key and groups the rest by partition date

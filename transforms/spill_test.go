@@ -166,7 +166,8 @@ func TestCollectorEachPartitionCancelled(t *testing.T) {
 }
 
 // BenchmarkCollectorSpill measures adding, spilling, de-duplicating and
-// streaming usage events through a collector that spills every 64Ki rows.
+// streaming usage events through a collector that spills every
+// DefaultSpillRows rows.
 func BenchmarkCollectorSpill(b *testing.B) {
 	facts := randomFacts(TableUsage, 200_000, 5)
 	dir := b.TempDir()
@@ -187,5 +188,21 @@ func BenchmarkCollectorSpill(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestParseTimeNaiveDateTime(t *testing.T) {
+	got, err := ParseTime("2026-07-01 13:04:05", time.FixedZone("UTC+2", 2*3600))
+	if err != nil {
+		t.Fatalf("ParseTime: %v", err)
+	}
+	if want := time.Date(2026, 7, 1, 11, 4, 5, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("ParseTime = %v, want %v", got, want)
+	}
+	if _, err := ParseTime("2026-07-01 13:04:05", nil); err == nil {
+		t.Error("ParseTime of a naive value with no zone succeeded")
+	}
+	if isNaiveDateTime("2026-07-01T13:04:05") || isNaiveDateTime("2026-07-01 13:04:05Z") {
+		t.Error("isNaiveDateTime accepted a value a zoned layout may parse")
 	}
 }

@@ -43,9 +43,12 @@ func ParseTime(s string, naive *time.Location) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, fmt.Errorf("empty timestamp")
 	}
-	for _, layout := range zonedLayouts {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t.UTC().Truncate(time.Microsecond), nil
+	// Failed parses allocate, so a value no zoned layout can parse skips them.
+	if !isNaiveDateTime(v) {
+		for _, layout := range zonedLayouts {
+			if t, err := time.Parse(layout, v); err == nil {
+				return t.UTC().Truncate(time.Microsecond), nil
+			}
 		}
 	}
 	for _, layout := range naiveLayouts {
@@ -61,6 +64,26 @@ func ParseTime(s string, naive *time.Location) (time.Time, error) {
 		return local.UTC().Truncate(time.Microsecond), nil
 	}
 	return time.Time{}, fmt.Errorf("not a recognised timestamp")
+}
+
+// isNaiveDateTime reports whether v has exactly the form
+// YYYY-MM-DD hh:mm:ss, which FOCUS exports use. Every zoned layout needs
+// a T or a zone after the seconds, so none of them parses such a value.
+func isNaiveDateTime(v string) bool {
+	const form = "dddd-dd-dd dd:dd:dd"
+	if len(v) != len(form) {
+		return false
+	}
+	for i := range len(form) {
+		if form[i] == 'd' {
+			if v[i] < '0' || v[i] > '9' {
+				return false
+			}
+		} else if v[i] != form[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // EpochUnit is the unit of a numeric timestamp.
