@@ -47,8 +47,11 @@ func driverMain(ctx context.Context, args []string) error {
 	}
 	var nightly *nightlyResult
 	if o.nightly {
+		// A failed nightly measurement is reported in the table, so the
+		// case results of a long run are not lost.
 		if nightly, err = measureNightly(ctx, o); err != nil {
-			return err
+			fmt.Fprintln(os.Stderr, "nightly measurement failed:", err)
+			nightly = &nightlyResult{err: err}
 		}
 	}
 	report := formatReport(o, results, nightly)

@@ -22,13 +22,14 @@ var (
 )
 
 const (
-	nightlyScale   = 0.2
+	nightlyScale   = 1.0
 	nightlyRepeats = 3
 )
 
 type nightlyResult struct {
 	empty, history []time.Duration
 	backfill       time.Duration
+	err            error
 }
 
 func median(ds []time.Duration) time.Duration {
@@ -38,6 +39,9 @@ func median(ds []time.Duration) time.Duration {
 }
 
 func (n *nightlyResult) format() string {
+	if n.err != nil {
+		return fmt.Sprintf("Nightly run: the measurement failed: %v\n", n.err)
+	}
 	e, h := median(n.empty), median(n.history)
 	return fmt.Sprintf("Nightly run (`evidencepack run --date %s`, load and render included) on demo data "+
 		"of %s..%s at scale %.1f, median of %d runs:\n\n"+
