@@ -31,6 +31,13 @@ func PartFileName(source string) string {
 	return "part-" + source + ".parquet"
 }
 
+// ShardPartFileName returns the name of a source's Parquet file written by
+// shard index of count shards: part-<source>-<index>of<count>.parquet, so
+// that the shards of one run never write the same file.
+func ShardPartFileName(source string, index, count int) string {
+	return fmt.Sprintf("part-%s-%dof%d.parquet", source, index, count)
+}
+
 // PartitionDir returns the hive-style directory of a table's partition:
 // root/table/dt=YYYY-MM-DD.
 func PartitionDir(root, table string, dt time.Time) string {
@@ -60,7 +67,7 @@ func WritePartition(ctx context.Context, root, table string, p Partition) (strin
 		facts = facts[1:]
 		return f, nil
 	}
-	file, _, err := writePartition(ctx, root, table, p.Date, p.Source, next)
+	file, _, err := writePartition(ctx, root, table, p.Date, p.Source, PartFileName(p.Source), next)
 	return file, err
 }
 
@@ -71,10 +78,16 @@ func WritePartition(ctx context.Context, root, table string, p Partition) (strin
 // partial one. The files of other sources are left alone, and a file of
 // the legacy layout is removed after the rename.
 func WritePartitionFacts(ctx context.Context, root, table string, p *PartitionFacts) (string, int64, error) {
-	return writePartition(ctx, root, table, p.Date, p.Source, p.Next)
+	return writePartition(ctx, root, table, p.Date, p.Source, PartFileName(p.Source), p.Next)
 }
 
-func writePartition(ctx context.Context, root, table string, date time.Time, source string,
+// WritePartitionFactsAs writes as WritePartitionFacts does, to the file
+// name given instead of part-<source>.parquet.
+func WritePartitionFactsAs(ctx context.Context, root, table string, p *PartitionFacts, name string) (string, int64, error) {
+	return writePartition(ctx, root, table, p.Date, p.Source, name, p.Next)
+}
+
+func writePartition(ctx context.Context, root, table string, date time.Time, source, name string,
 	next func() (Fact, error)) (string, int64, error) {
 	if source == "" {
 		return "", 0, fmt.Errorf("write %s partition %s: the partition names no source",
@@ -88,7 +101,6 @@ func writePartition(ctx context.Context, root, table string, date time.Time, sou
 	if err := os.MkdirAll(dir, DirMode); err != nil {
 		return "", 0, fmt.Errorf("create partition directory: %w", err)
 	}
-	name := PartFileName(source)
 	final := filepath.Join(dir, name)
 	tmp, err := os.CreateTemp(dir, ".tmp-"+name+"-*")
 	if err != nil {

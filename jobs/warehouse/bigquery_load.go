@@ -182,8 +182,9 @@ func datesOf(t TableLoad) []time.Time {
 	return out
 }
 
-// PartitionFiles returns the Parquet files of one table and date, sorted,
-// and their total size. Temporary files of a writer are left out.
+// PartitionFiles returns the part-*.parquet files of one table and date,
+// sorted, and their total size: the file of every source, and of every
+// shard of a sharded run. Temporary files of a writer are left out.
 func PartitionFiles(factsDir, table string, date time.Time) ([]string, int64, error) {
 	dir := transforms.PartitionDir(factsDir, table, date)
 	entries, err := os.ReadDir(dir)
@@ -196,7 +197,7 @@ func PartitionFiles(factsDir, table string, date time.Time) ([]string, int64, er
 	var files []string
 	var size int64
 	for _, e := range entries {
-		if e.IsDir() || strings.HasPrefix(e.Name(), ".") || !strings.HasSuffix(e.Name(), ".parquet") {
+		if e.IsDir() || !strings.HasPrefix(e.Name(), "part-") || !strings.HasSuffix(e.Name(), ".parquet") {
 			continue
 		}
 		info, err := e.Info()
