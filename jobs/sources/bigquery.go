@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"strconv"
+	"strings"
 	"time"
 
 	"cloud.google.com/go/bigquery"
@@ -159,6 +161,10 @@ func decimalText(v bigquery.Value) any {
 	switch x := v.(type) {
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
+	case *big.Rat:
+		// NUMERIC and BIGNUMERIC have at most 38 decimal places, so this
+		// is exact. The default formatting of a big.Rat is a fraction.
+		return strings.TrimRight(strings.TrimRight(x.FloatString(38), "0"), ".")
 	case nil:
 		return nil
 	}

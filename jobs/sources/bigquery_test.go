@@ -2,6 +2,7 @@ package sources
 
 import (
 	"context"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -175,5 +176,27 @@ func TestBigQueryBillingThroughFake(t *testing.T) {
 	}
 	if len(fetch.SHA256) != 64 || fetch.Bytes == 0 {
 		t.Errorf("fetch sha256 %q bytes %d, want the hash of the lines read", fetch.SHA256, fetch.Bytes)
+	}
+}
+
+func TestBillingLineNumericCells(t *testing.T) {
+	cases := []struct {
+		cell string
+		want string
+	}{
+		{"12.345678901", "12.345678901"},
+		{"-0.25", "-0.25"},
+		{"40", "40"},
+		{"0", "0"},
+	}
+	for _, c := range cases {
+		value, ok := new(big.Rat).SetString(c.cell)
+		if !ok {
+			t.Fatalf("parse %s", c.cell)
+		}
+		line := BillingLine(map[string]bigquery.Value{"cost": value})
+		if line["billed_cost"] != c.want {
+			t.Errorf("NUMERIC %s: billed_cost %#v, want %q", c.cell, line["billed_cost"], c.want)
+		}
 	}
 }

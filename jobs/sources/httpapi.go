@@ -61,8 +61,8 @@ func (c *apiClient) get(ctx context.Context, path string, query url.Values) ([]b
 	}
 }
 
-// send sends one request. A retryable failure returns the wait the
-// server asked for (0 when it named none); any other failure returns -1.
+// send sends one request. A retryable failure returns the wait that the
+// server requested, or 0 when it named none. Any other failure returns -1.
 func (c *apiClient) send(ctx context.Context, endpoint string) ([]byte, time.Duration, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint, nil)
 	if err != nil {

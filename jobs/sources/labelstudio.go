@@ -41,8 +41,9 @@ func newLabelStudio(src config.Source, opts Options) (*labelStudio, error) {
 	return &labelStudio{src: src, api: api, opts: opts, from: utcDay(opts.From), until: dayAfter(opts.To)}, nil
 }
 
-// taskPage is one GET /api/tasks response. Label Studio 1.x returns an
-// object with tasks and total; some versions return a bare array.
+// taskPage is one GET /api/tasks response of Label Studio 1.x, an object
+// with tasks and total. A response that is a bare array of tasks is also
+// accepted.
 type taskPage struct {
 	Tasks []json.RawMessage `json:"tasks"`
 	Total *int              `json:"total"`

@@ -45,7 +45,7 @@ type incidentPage struct {
 }
 
 // Extract pages through GET /incidents with since and until set to the
-// window in UTC until the response says there is no more.
+// window in UTC until a response has more=false or no incidents.
 func (p *pagerDuty) Extract(ctx context.Context, sink transforms.Sink) (*Report, error) {
 	endpoint := p.api.base + "/incidents"
 	stream, err := extract.NewRecordStream(ctx, p.src, endpoint, sink)
