@@ -25,7 +25,7 @@ func postgresTestDatabase(t *testing.T) string {
 	t.Helper()
 	admin := os.Getenv("EVIDENCEPACK_TEST_PG_DSN")
 	if admin == "" {
-		t.Skip("EVIDENCEPACK_TEST_PG_DSN is not set; set it to a PostgreSQL connection string (.ci/run starts one on 127.0.0.1:55432) to run this test")
+		t.Skip("EVIDENCEPACK_TEST_PG_DSN is not set; set it to a PostgreSQL connection string (.ci/run starts one on loopback) to run this test")
 	}
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, admin)
