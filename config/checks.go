@@ -39,6 +39,11 @@ type Check struct {
 	// Severity is warn (log and record) or error (stop the run before
 	// render). The default is error.
 	Severity string `yaml:"severity"`
+	// Scope is window or table, overriding checks_scope. It applies to
+	// the built-in kinds on fact tables. custom_sql checks what its query
+	// selects and row_count_drop counts the run's dates, so neither takes
+	// a scope.
+	Scope string `yaml:"scope"`
 }
 
 // Check kinds and severities.
@@ -53,6 +58,9 @@ const (
 
 	SeverityWarn  = "warn"
 	SeverityError = "error"
+
+	ScopeWindow = "window"
+	ScopeTable  = "table"
 )
 
 // CheckKinds lists the kinds a check may have.
@@ -101,9 +109,31 @@ func (c *Config) EffectiveChecks() []Check {
 		if o, ok := overrides[b.Name]; ok && o.Severity != "" {
 			b.Severity = o.Severity
 		}
+		if o, ok := overrides[b.Name]; ok && o.Scope != "" {
+			b.Scope = o.Scope
+		}
 		out = append(out, b)
 	}
-	return append(out, own...)
+	out = append(out, own...)
+	for i := range out {
+		out[i].Scope = c.checkScope(out[i])
+	}
+	return out
+}
+
+// checkScope returns the scope a check runs with: its own, else
+// checks_scope, else window. Kinds that take no scope get none.
+func (c *Config) checkScope(ch Check) string {
+	if ch.Kind == CheckCustomSQL || ch.Kind == CheckRowCountDrop {
+		return ""
+	}
+	if ch.Scope != "" {
+		return ch.Scope
+	}
+	if c.ChecksScope != "" {
+		return c.ChecksScope
+	}
+	return ScopeWindow
 }
 
 func (ch Check) withDefaults() Check {
@@ -121,6 +151,9 @@ func (ch Check) withDefaults() Check {
 func (c *Config) validateChecks(ck *checker) {
 	builtins := builtinByName()
 	names := map[string]bool{}
+	if c.ChecksScope != "" && c.ChecksScope != ScopeWindow && c.ChecksScope != ScopeTable {
+		ck.fail("checks_scope", "must be %s or %s, got %q", ScopeWindow, ScopeTable, c.ChecksScope)
+	}
 	for i, ch := range c.Checks {
 		key := fmt.Sprintf("checks[%d]", i)
 		if names[ch.Name] {
@@ -148,6 +181,12 @@ func (ch *Check) validate(ck *checker, key string, builtin bool) {
 	}
 	if ch.Severity != "" && ch.Severity != SeverityWarn && ch.Severity != SeverityError {
 		ck.fail(key+".severity", "must be %s or %s, got %q", SeverityWarn, SeverityError, ch.Severity)
+	}
+	if ch.Scope != "" && ch.Scope != ScopeWindow && ch.Scope != ScopeTable {
+		ck.fail(key+".scope", "must be %s or %s, got %q", ScopeWindow, ScopeTable, ch.Scope)
+	}
+	if ch.Scope != "" && (ch.Kind == CheckCustomSQL || ch.Kind == CheckRowCountDrop) {
+		ck.fail(key+".scope", "does not apply to kind %s: custom_sql checks what its query selects and row_count_drop counts the run's dates", ch.Kind)
 	}
 	if builtin && ch.Kind == "" {
 		return

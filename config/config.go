@@ -43,6 +43,9 @@ type Config struct {
 	Checks []Check `yaml:"checks"`
 	// ChecksDisabled names built-in or configured checks that are not run.
 	ChecksDisabled []string `yaml:"checks_disabled"`
+	// ChecksScope is the default scope of checks: window (the rows dated
+	// in the partitions a run replaced) or table. The default is window.
+	ChecksScope string `yaml:"checks_scope"`
 
 	// Dir is the directory of the config file; relative paths resolve
 	// against it. It is set by Load.

@@ -18,7 +18,9 @@ func newCheckCommand() *cobra.Command {
 		Short: "Run the data quality checks and source freshness against the warehouse",
 		Long: `check runs the built-in and configured data quality checks and the freshness
 of every source with a freshness setting against the warehouse as it is,
-for the dates of the latest successful run. It loads and writes nothing. It
+for the dates of the latest successful run. Every check reads the whole
+table unless --window limits the checks of scope window (see checks_scope)
+to the partitions that run replaced. It loads and writes nothing. It
 prints one line per check and source and exits 0 unless a check or source
 of severity error failed (exit 8); failures of severity warn are printed
 and exit 0.`,
@@ -26,6 +28,8 @@ and exit 0.`,
 		RunE: runCheck,
 	}
 	addConfigFlag(cmd)
+	cmd.Flags().Bool("window", false,
+		"limit checks of scope window to the partitions the latest successful run replaced (default: whole tables)")
 	return cmd
 }
 
@@ -34,7 +38,8 @@ func runCheck(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	rep, err := run.CheckWarehouse(cmd.Context(), cfg)
+	window, _ := cmd.Flags().GetBool("window")
+	rep, err := run.CheckWarehouse(cmd.Context(), cfg, run.CheckOptions{Window: window})
 	if err != nil {
 		return err
 	}

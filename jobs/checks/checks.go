@@ -55,6 +55,27 @@ type Env struct {
 	// Previous is the previous successful run of the same dates, nil when
 	// there is none.
 	Previous *PreviousRun
+	// Dates are the partitions each fact table had replaced by the run.
+	// A check of scope window reads only the rows dated in them. With
+	// Dates nil every check reads the whole table.
+	Dates map[string][]time.Time
+}
+
+// scopeDates returns the dates a check is limited to, nil for the whole
+// table.
+func (env Env) scopeDates(c config.Check) []time.Time {
+	if env.Dates == nil || c.Scope != config.ScopeWindow {
+		return nil
+	}
+	dates, ok := env.Dates[c.Table]
+	if !ok {
+		return nil
+	}
+	if dates == nil {
+		// The table had no partition replaced, so no row is in scope.
+		return []time.Time{}
+	}
+	return dates
 }
 
 // PreviousRun is the run that row_count_drop compares against.
@@ -77,7 +98,7 @@ func Run(ctx context.Context, env Env, list []config.Check) ([]Result, error) {
 		if c.Kind == config.CheckRowCountDrop {
 			res, err = rowCountDrop(ctx, env, c)
 		} else {
-			res, err = runQueryCheck(ctx, env.DB, c)
+			res, err = runQueryCheck(ctx, env.DB, c, env.scopeDates(c))
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -95,11 +116,11 @@ func newResult(c config.Check) Result {
 	return Result{Name: c.Name, Table: c.Table, Kind: c.Kind, Severity: c.Severity, Status: StatusPassed}
 }
 
-// runQueryCheck counts the failing rows of a check and keeps a sample of
-// them.
-func runQueryCheck(ctx context.Context, db *sql.DB, c config.Check) (Result, error) {
+// runQueryCheck counts the failing rows of a check, among the rows dated
+// in dates unless dates is nil, and keeps a sample of them.
+func runQueryCheck(ctx context.Context, db *sql.DB, c config.Check, dates []time.Time) (Result, error) {
 	res := newResult(c)
-	q, args, err := failingRowsQuery(c)
+	q, args, err := failingRowsQuery(c, dates)
 	if err != nil {
 		return res, err
 	}

@@ -174,7 +174,7 @@ func TestBadCustomSQLFails(t *testing.T) {
 func TestValuesAreBound(t *testing.T) {
 	c := config.Check{Name: "quotes", Table: "usage_events", Kind: "accepted_values",
 		Columns: []string{"event_type"}, Values: []string{"case_resolved", "x'); DROP TABLE accounts; --"}}
-	q, args, err := failingRowsQuery(c)
+	q, args, err := failingRowsQuery(c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
 	"evidencepack/config"
 	"evidencepack/jobs/checks"
+	"evidencepack/transforms"
 )
 
 // ErrCheck is a data quality check or source freshness of severity error
@@ -36,7 +38,7 @@ func (r *runner) runChecks(ctx context.Context) error {
 	if err != nil {
 		return stepErr("check", ErrWarehouse, err)
 	}
-	env := checks.Env{DB: db, From: r.from, To: r.to, Previous: prev}
+	env := checks.Env{DB: db, From: r.from, To: r.to, Previous: prev, Dates: r.replacedDates()}
 	results, err := checks.Run(ctx, env, r.cfg.EffectiveChecks())
 	if err != nil {
 		return &StepError{Step: "check", Err: err}
@@ -55,6 +57,42 @@ func (r *runner) runChecks(ctx context.Context) error {
 		return stepErr("check", ErrCheck, err)
 	}
 	return nil
+}
+
+// replacedDates returns, per fact table, the dates whose partitions the
+// load replaced: the window's and those of replace: input_dates sources.
+func (r *runner) replacedDates() map[string][]time.Time {
+	out := map[string][]time.Time{}
+	for _, table := range transforms.Tables {
+		var extra []time.Time
+		for _, dates := range r.sourceDates[table] {
+			extra = append(extra, dates...)
+		}
+		out[table] = windowAnd(r.from, r.to, extra)
+	}
+	return out
+}
+
+// windowAnd returns the dates from..to and extra, sorted and without
+// repeats.
+func windowAnd(from, to time.Time, extra []time.Time) []time.Time {
+	seen := map[time.Time]bool{}
+	var out []time.Time
+	add := func(d time.Time) {
+		d = dateOnly(d)
+		if !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
+		add(d)
+	}
+	for _, d := range extra {
+		add(d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Before(out[j]) })
+	return out
 }
 
 func (r *runner) inputFiles() map[string][]string {
@@ -157,10 +195,18 @@ func (c *CheckReport) Blocking() error {
 	return nil
 }
 
+// CheckOptions selects what `evidencepack check` reads.
+type CheckOptions struct {
+	// Window limits the checks of scope window to the partitions that the
+	// latest successful run replaced. Without it every check reads the
+	// whole table.
+	Window bool
+}
+
 // CheckWarehouse runs the checks and the source freshness against the
 // warehouse as the latest successful run left it. It opens the warehouse
 // read-only and writes nothing.
-func CheckWarehouse(ctx context.Context, cfg *config.Config) (*CheckReport, error) {
+func CheckWarehouse(ctx context.Context, cfg *config.Config, opts CheckOptions) (*CheckReport, error) {
 	path := cfg.Resolve(cfg.Warehouse.Path)
 	db, err := sql.Open("duckdb", path+"?access_mode=read_only")
 	if err != nil {
@@ -180,8 +226,13 @@ func CheckWarehouse(ctx context.Context, cfg *config.Config) (*CheckReport, erro
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrWarehouse, err)
 	}
-	if rep.Checks, err = checks.Run(ctx, checks.Env{DB: db, From: from, To: to, Previous: prev},
-		cfg.EffectiveChecks()); err != nil {
+	env := checks.Env{DB: db, From: from, To: to, Previous: prev}
+	if opts.Window {
+		if env.Dates, err = runReplacedDates(ctx, db, rep.RunID, from, to); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrWarehouse, err)
+		}
+	}
+	if rep.Checks, err = checks.Run(ctx, env, cfg.EffectiveChecks()); err != nil {
 		return nil, err
 	}
 	rep.Freshness, err = checks.Freshness(ctx, db, cfg.Sources, to, windowInputs(cfg, from, to))
@@ -201,4 +252,30 @@ func windowInputs(cfg *config.Config, from, to time.Time) map[string][]string {
 		}
 	}
 	return out
+}
+
+// runReplacedDates returns, per fact table, the window dates of a recorded
+// run and the dates of the partitions its manifest lists.
+func runReplacedDates(ctx context.Context, db *sql.DB, runID string, from, to time.Time) (map[string][]time.Time, error) {
+	var text string
+	if err := db.QueryRowContext(ctx, "SELECT manifest FROM runs WHERE run_id = ? LIMIT 1", runID).Scan(&text); err != nil {
+		return nil, fmt.Errorf("read the manifest of run %s: %w", runID, err)
+	}
+	var m Manifest
+	if err := json.Unmarshal([]byte(text), &m); err != nil {
+		return nil, fmt.Errorf("decode the manifest of run %s: %w", runID, err)
+	}
+	extra := map[string][]time.Time{}
+	for _, p := range m.Partitions {
+		d, err := time.Parse(time.DateOnly, p.Date)
+		if err != nil {
+			return nil, fmt.Errorf("manifest of run %s: partition date %q: %w", runID, p.Date, err)
+		}
+		extra[p.Table] = append(extra[p.Table], d)
+	}
+	out := map[string][]time.Time{}
+	for _, table := range transforms.Tables {
+		out[table] = windowAnd(from, to, extra[table])
+	}
+	return out, nil
 }
