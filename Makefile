@@ -35,11 +35,14 @@ test:
 # bench generates large inputs under out/bench, runs the extract and write
 # path and DuckDB's conversion of each source kind in child processes,
 # times a nightly run on a year of history, and rewrites the results in
-# docs/benchmarks.md. BENCH_ROWS sets the row counts of each case.
+# docs/benchmarks.md. BENCH_ROWS sets the row counts of each case, and
+# BENCH_CASES the cases, such as usage-csv,labels@1000000 (labels at one
+# row count only).
 BENCH_ROWS ?= 1000000,5000000
+BENCH_CASES ?=
 bench: build
 	$(GO) build -o bin/evidencepack-bench ./cmd/evidencepack-bench
-	BENCH_ROWS=$(BENCH_ROWS) bin/evidencepack-bench -bin $(BIN)
+	BENCH_ROWS=$(BENCH_ROWS) BENCH_CASES=$(BENCH_CASES) bin/evidencepack-bench -bin $(BIN)
 
 # fuzz runs each extract reader's fuzz target for FUZZTIME, one after the
 # other. Inputs that fail are saved under jobs/extract/testdata/fuzz.

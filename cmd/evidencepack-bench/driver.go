@@ -37,6 +37,9 @@ func driverMain(ctx context.Context, args []string) error {
 	var results []result
 	for _, rows := range o.rows {
 		for _, name := range o.cases {
+			if n, ok := o.only[name]; ok && n != rows {
+				continue
+			}
 			res, err := benchOne(ctx, o, name, rows)
 			if err != nil {
 				return err

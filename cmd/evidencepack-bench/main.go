@@ -90,12 +90,14 @@ type driverOptions struct {
 	bin     string
 	nightly bool
 	command string
+	only    map[string]int // cases limited to one row count
 }
 
 func parseDriverFlags(args []string) (driverOptions, error) {
 	fs := flag.NewFlagSet("evidencepack-bench", flag.ContinueOnError)
 	rows := fs.String("rows", envOr("BENCH_ROWS", "1000000,5000000"), "comma-separated row counts of each case (default from BENCH_ROWS)")
-	names := fs.String("cases", "", "comma-separated cases to run (default: all)")
+	names := fs.String("cases", envOr("BENCH_CASES", ""),
+		"comma-separated cases to run, NAME or NAME@ROWS to run a case at one row count only (default: all, or BENCH_CASES)")
 	dir := fs.String("dir", "out/bench", "folder for generated inputs and outputs")
 	doc := fs.String("doc", "docs/benchmarks.md", "Markdown file whose results section is rewritten; empty writes none")
 	bin := fs.String("bin", "bin/evidencepack", "evidencepack binary for the nightly measurement")
@@ -112,9 +114,27 @@ func parseDriverFlags(args []string) (driverOptions, error) {
 		}
 		o.rows = append(o.rows, n)
 	}
+	o.only = map[string]int{}
 	for _, c := range cases {
-		if *names == "" || strings.Contains(","+*names+",", ","+c.name+",") {
+		if *names == "" {
 			o.cases = append(o.cases, c.name)
+		}
+	}
+	for _, item := range strings.Split(*names, ",") {
+		name, rows, sized := strings.Cut(strings.TrimSpace(item), "@")
+		if name == "" {
+			continue
+		}
+		if _, err := caseNamed(name); err != nil {
+			return o, err
+		}
+		o.cases = append(o.cases, name)
+		if sized {
+			n, err := strconv.Atoi(rows)
+			if err != nil {
+				return o, fmt.Errorf("invalid row count in -cases item %q: expected NAME@ROWS", item)
+			}
+			o.only[name] = n
 		}
 	}
 	return o, nil
