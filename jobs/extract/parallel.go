@@ -45,10 +45,10 @@ type poolBatch[T any] struct {
 	err      error
 }
 
-// recordPool decodes and converts records on one worker per CPU and
+// recordPool decodes and converts records on one worker per CPU. It
 // reports the outcomes to the emitter's sink in input order, numbered as
 // a sequential read numbers them, so the facts and the quarantine file do
-// not depend on the number of CPUs. At most maxInflight batches are held.
+// not depend on the number of CPUs. It holds at most maxInflight batches.
 type recordPool[T any] struct {
 	em          *emitter
 	handler     func(em *emitter) func(T) error
@@ -74,8 +74,8 @@ func newRecordPool[T any](em *emitter, handler func(em *emitter) func(T) error) 
 	return p
 }
 
-// work handles batches with an emitter of its own that numbers records
-// from 1 in each batch; replay renumbers them.
+// work handles batches with an emitter of its own, which numbers records
+// from 1 in each batch. replay renumbers them.
 func (p *recordPool[T]) work() {
 	defer p.workers.Done()
 	for b := range p.jobs {
