@@ -35,3 +35,46 @@ func TestCheckCommandWindowFlag(t *testing.T) {
 		t.Errorf("run with checks_scope table: exit %d, want 8\n%s", r.code, r.stderr)
 	}
 }
+
+func TestCheckResultsInTextfileAndLineage(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "bill"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bill", "june.csv"), []byte(checkBill), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := strings.Replace(checkConfig, "FRESH", "240h", 1) + `observability:
+  metrics_textfile: out/evidencepack.prom
+  lineage: {file: out/lineage.jsonl}
+`
+	if err := os.WriteFile(filepath.Join(dir, "costs.yaml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := runCLI(t, dir, "run", "--config", "costs.yaml", "--from", "2026-06-01", "--to", "2026-06-03"); r.code != 0 {
+		t.Fatalf("run: exit %d\n%s", r.code, r.stderr)
+	}
+	prom, err := os.ReadFile(filepath.Join(dir, "out", "evidencepack.prom"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The newest cost line starts on June 2, two days before the end of
+	// the window on June 3.
+	for _, want := range []string{
+		`evidencepack_checks{severity="error",status="passed",table="cost_lines"} 3`,
+		`evidencepack_checks{severity="error",status="failed",table="cost_lines"} 0`,
+		`evidencepack_source_freshness_age_seconds{source="cloud_bill"} 172800`,
+	} {
+		if !strings.Contains(string(prom), want) {
+			t.Errorf("textfile has no %q:\n%s", want, prom)
+		}
+	}
+	lineage, err := os.ReadFile(filepath.Join(dir, "out", "lineage.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(lineage), `"dataQualityAssertions"`) ||
+		!strings.Contains(string(lineage), `{"assertion":"cost_lines.unique","column":"line_id","success":true,"table":"cost_lines"}`) {
+		t.Errorf("lineage COMPLETE event lacks the check assertions:\n%s", lineage)
+	}
+}

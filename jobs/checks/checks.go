@@ -28,6 +28,7 @@ type Result struct {
 	Name         string          `json:"name"`
 	Table        string          `json:"table"`
 	Kind         string          `json:"kind"`
+	Columns      []string        `json:"columns,omitempty"`
 	Severity     string          `json:"severity"`
 	Status       string          `json:"status"`
 	FailingCount int64           `json:"failing_count"`
@@ -113,7 +114,8 @@ func Run(ctx context.Context, env Env, list []config.Check) ([]Result, error) {
 }
 
 func newResult(c config.Check) Result {
-	return Result{Name: c.Name, Table: c.Table, Kind: c.Kind, Severity: c.Severity, Status: StatusPassed}
+	return Result{Name: c.Name, Table: c.Table, Kind: c.Kind, Columns: c.Columns, Severity: c.Severity,
+		Status: StatusPassed}
 }
 
 // runQueryCheck counts the failing rows of a check, among the rows dated

@@ -11,12 +11,14 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
 
 	"evidencepack/config"
+	"evidencepack/jobs/checks"
 	"evidencepack/jobs/run"
 	"evidencepack/transforms"
 )
@@ -122,6 +124,9 @@ func (l *Lineage) Event(eventType, job, runID string, now time.Time, cfg *config
 			"to":            man.To,
 			"status":        man.Status,
 		}}
+		if len(man.Checks) > 0 {
+			e.Run.Facets["dataQualityAssertions"] = assertionsFacet(man.Checks)
+		}
 	}
 	if runErr != nil {
 		if e.Run.Facets == nil {
@@ -135,6 +140,30 @@ func (l *Lineage) Event(eventType, job, runID string, now time.Time, cfg *config
 		}
 	}
 	return e
+}
+
+// assertionsFacet returns the run's checks as a run facet shaped like
+// OpenLineage's DataQualityAssertionsDatasetFacet: a list of assertions,
+// each with its name, success and checked column (columns joined with a
+// comma when there are several), plus the table. It is a run facet
+// because one run checks several tables.
+func assertionsFacet(results []checks.Result) map[string]any {
+	assertions := make([]map[string]any, 0, len(results))
+	for _, c := range results {
+		a := map[string]any{"assertion": c.Name, "success": !c.Failed()}
+		if len(c.Columns) > 0 {
+			a["column"] = strings.Join(c.Columns, ",")
+		}
+		if c.Table != "" {
+			a["table"] = c.Table
+		}
+		assertions = append(assertions, a)
+	}
+	return map[string]any{
+		"_producer":  LineageProducer,
+		"_schemaURL": specDefs + "RunFacet",
+		"assertions": assertions,
+	}
 }
 
 func inputDatasets(man *run.Manifest) []Dataset {

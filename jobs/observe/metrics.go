@@ -17,6 +17,8 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"evidencepack/config"
+	"evidencepack/jobs/checks"
 	"evidencepack/jobs/run"
 )
 
@@ -35,6 +37,8 @@ const (
 	metricRows        = "evidencepack_rows_total"
 	metricQuarantined = "evidencepack_quarantined_rows_total"
 	metricLastSuccess = "evidencepack_last_success_timestamp_seconds"
+	metricChecks      = "evidencepack_checks"
+	metricFreshness   = "evidencepack_source_freshness_age_seconds"
 )
 
 // Metrics holds the evidencepack metrics in a registry of their own.
@@ -46,6 +50,8 @@ type Metrics struct {
 	rows        *prometheus.CounterVec
 	quarantined *prometheus.CounterVec
 	lastSuccess *prometheus.GaugeVec
+	checks      *prometheus.GaugeVec
+	freshness   *prometheus.GaugeVec
 
 	mu sync.Mutex
 	// succeeded contains the jobs whose last success time is set.
@@ -86,7 +92,16 @@ func NewMetrics(process bool) *Metrics {
 			Help: "Unix time at which the job's last successful run finished.",
 		}, []string{"job"}),
 	}
-	m.registry.MustRegister(m.runs, m.retries, m.duration, m.rows, m.quarantined, m.lastSuccess)
+	m.checks = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: metricChecks,
+		Help: "Data quality checks of the latest run that reached its check step, by table, severity and status (passed or failed).",
+	}, []string{"table", "severity", "status"})
+	m.freshness = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: metricFreshness,
+		Help: "Age in seconds of the source's newest fact at the end of the window of the latest run that reached its check step.",
+	}, []string{"source"})
+	m.registry.MustRegister(m.runs, m.retries, m.duration, m.rows, m.quarantined, m.lastSuccess,
+		m.checks, m.freshness)
 	if process {
 		m.registry.MustRegister(collectors.NewGoCollector(),
 			collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -136,9 +151,50 @@ func (m *Metrics) ObserveRun(job string, man *run.Manifest, err error, took time
 		}
 		m.quarantined.WithLabelValues(job, name).Add(float64(c.Rejected))
 	}
+	m.observeChecks(man)
 	if err == nil {
 		m.SetLastSuccess(job, man.FinishedAt)
 	}
+}
+
+// observeChecks replaces the check and freshness gauges with the results
+// of man. A run that stopped before its check step has none and leaves
+// the gauges of the previous run in place.
+func (m *Metrics) observeChecks(man *run.Manifest) {
+	if len(man.Checks) == 0 && len(man.Freshness) == 0 {
+		return
+	}
+	m.checks.Reset()
+	for _, status := range []string{checks.StatusPassed, checks.StatusFailed} {
+		for _, severity := range []string{config.SeverityWarn, config.SeverityError} {
+			for _, table := range checkTables(man) {
+				m.checks.WithLabelValues(table, severity, status).Set(0)
+			}
+		}
+	}
+	for _, c := range man.Checks {
+		m.checks.WithLabelValues(c.Table, c.Severity, c.Status).Inc()
+	}
+	m.freshness.Reset()
+	for _, f := range man.Freshness {
+		// A source with no fact at all has no age to report.
+		if f.NewestAt != nil {
+			m.freshness.WithLabelValues(f.Source).Set(f.AgeSeconds)
+		}
+	}
+}
+
+// checkTables returns the tables that the checks of man read.
+func checkTables(man *run.Manifest) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range man.Checks {
+		if !seen[c.Table] {
+			seen[c.Table] = true
+			out = append(out, c.Table)
+		}
+	}
+	return out
 }
 
 // ObserveRetry counts one retried attempt of job.
