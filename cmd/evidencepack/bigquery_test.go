@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	bq "google.golang.org/api/bigquery/v2"
+
+	"evidencepack/config"
 	"evidencepack/jobs/warehouse/bqfake"
 )
 
@@ -52,11 +55,45 @@ func TestDemoValidateWarehouseBigQuery(t *testing.T) {
 	}
 }
 
+// serveAccounts makes the fake return the accounts of the workspace's
+// config and one pack_settings row, so that rendering finds every account
+// and writes packs of zeros.
+func serveAccounts(t *testing.T, dir string, srv *bqfake.Server) {
+	t.Helper()
+	cfg, err := config.Load(filepath.Join(dir, "config", "demo.yaml"), func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	field := func(name, typ string) *bq.TableFieldSchema { return &bq.TableFieldSchema{Name: name, Type: typ} }
+	srv.QueryResult = func(query string, _ []*bq.QueryParameter) (*bq.TableSchema, [][]any) {
+		switch {
+		case strings.Contains(query, "COUNT(*) FROM `acme-prod.evidence.pack_settings`"):
+			return &bq.TableSchema{Fields: []*bq.TableFieldSchema{field("n", "INTEGER")}}, [][]any{{1}}
+		case strings.Contains(query, "FROM `acme-prod.evidence.pack_settings`"):
+			return &bq.TableSchema{Fields: []*bq.TableFieldSchema{field("days", "INTEGER"), field("through", "TIMESTAMP")}},
+				[][]any{{7, nil}}
+		case strings.Contains(query, "FROM `acme-prod.evidence.accounts`"):
+			var rows [][]any
+			for _, a := range cfg.Accounts {
+				rows = append(rows, []any{a.ID, a.Name, a.Currency, false})
+			}
+			return &bq.TableSchema{Fields: []*bq.TableFieldSchema{field("id", "STRING"), field("name", "STRING"),
+				field("currency", "STRING"), field("learning", "BOOLEAN")}}, rows
+		}
+		return nil, nil
+	}
+}
+
 func TestDemoRunBigQueryFake(t *testing.T) {
 	dir, srv := bigQueryWorkspace(t)
+	serveAccounts(t, dir, srv)
 	res := runCLI(t, dir, "run", "--config", "config/demo.yaml", "--from", "2026-07-01", "--to", "2026-07-02")
 	if res.code != 0 {
 		t.Fatalf("run exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
+	}
+	packs, err := filepath.Glob(filepath.Join(dir, "out", "packs", "*", "*.json"))
+	if err != nil || len(packs) == 0 {
+		t.Errorf("no JSON pack under out/packs: %v", err)
 	}
 	loads := 0
 	seen := map[string]bool{}

@@ -28,6 +28,10 @@ With no date it processes yesterday in the config's time zone.`,
 	cmd.Flags().String("date", "", "logical date to process, YYYY-MM-DD (default: yesterday)")
 	cmd.Flags().String("from", "", "first logical date of a backfill, YYYY-MM-DD")
 	cmd.Flags().String("to", "", "last logical date of a backfill, YYYY-MM-DD, inclusive")
+	cmd.Flags().String("shard", "",
+		"run shard I/N: extract and write only the input files whose path hashes to I modulo N, and skip load and render")
+	cmd.Flags().Bool("finalize", false,
+		"load the Parquet files of every shard of the window in one load per table and date, then check and render")
 	addWaitFlag(cmd)
 	addProfileFlags(cmd)
 	return cmd
@@ -61,9 +65,29 @@ func runRun(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	shardText, _ := cmd.Flags().GetString("shard")
+	finalize, _ := cmd.Flags().GetBool("finalize")
+	if shardText != "" && finalize {
+		return usageError{fmt.Errorf("--shard and --finalize exclude each other: run every shard, then --finalize")}
+	}
+	var shard run.Shard
+	if shardText != "" {
+		if shard, err = run.ParseShard(shardText); err != nil {
+			return usageError{err}
+		}
+	}
 	obs := startOneShot(cmd, cfg, log, to)
-	m, err := run.Run(cmd.Context(), cfg, run.Options{From: from, To: to, ConfigBytes: raw, Logger: obs.log,
-		LockWait: wait, HMACKey: key, Endpoints: endpointsFromEnv()})
+	opts := run.Options{From: from, To: to, ConfigBytes: raw, Logger: obs.log,
+		LockWait: wait, HMACKey: key, Endpoints: endpointsFromEnv()}
+	var m *run.Manifest
+	switch {
+	case shardText != "":
+		m, err = run.RunShard(cmd.Context(), cfg, opts, shard)
+	case finalize:
+		m, err = run.Finalize(cmd.Context(), cfg, opts)
+	default:
+		m, err = run.Run(cmd.Context(), cfg, opts)
+	}
 	obs.finish(m, err)
 	if perr := stopProfiles(); perr != nil && err == nil {
 		err = perr

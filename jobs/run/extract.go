@@ -52,7 +52,11 @@ func (r *runner) extractSource(ctx context.Context, src config.Source) error {
 	if err != nil {
 		return stepErr("extract", config.ErrInvalid, err)
 	}
-	qpath := filepath.Join(r.outDir, "quarantine", src.Name, r.window()+".csv")
+	qname := r.window() + ".csv"
+	if r.shard.enabled() {
+		qname = fmt.Sprintf("%s-%dof%d.csv", r.window(), r.shard.Index, r.shard.Count)
+	}
+	qpath := filepath.Join(r.outDir, "quarantine", src.Name, qname)
 	q, err := transforms.NewQuarantineWriter(qpath)
 	if err != nil {
 		return stepErr("extract", ErrOutput, err)

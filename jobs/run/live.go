@@ -60,6 +60,7 @@ func (r *runner) filesSource(src config.Source, log *slog.Logger) (sources.Sourc
 	if err != nil {
 		return nil, stepErr("extract", ErrInput, err)
 	}
+	files = r.filterInputs(files)
 	before := func(ctx context.Context, file string) error {
 		in, err := describeFile(ctx, src.Name, file)
 		if err != nil {

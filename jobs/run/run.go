@@ -63,6 +63,8 @@ type runner struct {
 	// liveState holds, per live source, the high-water marks stored in
 	// source_state when the load commits.
 	liveState map[string]map[string]string
+	// shard selects the input files of a sharded run; zero when unsharded.
+	shard Shard
 }
 
 // Run takes the lock on the output directory, executes the run and returns

@@ -38,7 +38,7 @@ type writtenFiles map[time.Time]map[string]bool
 func (r *runner) writeTable(ctx context.Context, root, table string) (writtenFiles, error) {
 	written := writtenFiles{}
 	err := r.collector(table).EachPartition(ctx, func(p *transforms.PartitionFacts) error {
-		file, rows, err := transforms.WritePartitionFacts(ctx, root, table, p)
+		file, rows, err := transforms.WritePartitionFactsAs(ctx, root, table, p, r.partFileName(p.Source))
 		if err != nil {
 			return err
 		}
@@ -70,7 +70,11 @@ func (r *runner) pruneWindow(ctx context.Context, root, table string, written wr
 		if err := ctx.Err(); err != nil {
 			return &StepError{Step: "write", Err: err}
 		}
-		removed, err := transforms.RemoveOtherFiles(root, table, d, written[d])
+		keep, err := r.keepInWindow(root, table, d, written[d])
+		if err != nil {
+			return stepErr("write", ErrOutput, err)
+		}
+		removed, err := transforms.RemoveOtherFiles(root, table, d, keep)
 		if err != nil {
 			return stepErr("write", ErrOutput, err)
 		}
@@ -99,6 +103,16 @@ func (r *runner) pruneSourceDates(ctx context.Context, root, table string, writt
 				return &StepError{Step: "write", Err: err}
 			}
 			r.addSourceDate(table, src.Name, d)
+			if r.shard.enabled() {
+				removed, err := r.pruneShardSourceDate(root, table, d, src.Name, written[d])
+				if err != nil {
+					return stepErr("write", ErrOutput, err)
+				}
+				if removed {
+					r.addRemoved(table, d, src.Name)
+				}
+				continue
+			}
 			if written[d][transforms.PartFileName(src.Name)] {
 				continue
 			}
@@ -128,11 +142,15 @@ func (r *runner) addRemoved(table string, d time.Time, source string) {
 		Table: table, Date: d.Format(time.DateOnly), Source: source})
 }
 
-// sourceOfFile returns the source named by a part-<source>.parquet file
-// name, or "" for the legacy file that held every source.
+// sourceOfFile returns the source named by a part-<source>.parquet or
+// part-<source>-<I>of<N>.parquet file name, or "" for the legacy file that
+// held every source.
 func sourceOfFile(name string) string {
 	if name == transforms.LegacyPartFile {
 		return ""
+	}
+	if m := shardFile.FindStringSubmatch(name); m != nil {
+		return m[1]
 	}
 	return strings.TrimSuffix(strings.TrimPrefix(name, "part-"), ".parquet")
 }
