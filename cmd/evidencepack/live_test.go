@@ -41,6 +41,17 @@ func (f *fakePagerDutyAPI) add(incidents ...map[string]any) {
 	f.incidents = append(f.incidents, incidents...)
 }
 
+// servedCounts returns how often each incident id was sent in a page.
+func (f *fakePagerDutyAPI) servedCounts() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	counts := make(map[string]int, len(f.served))
+	for id, n := range f.served {
+		counts[id] = n
+	}
+	return counts
+}
+
 func (f *fakePagerDutyAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("Authorization") != "Token token="+livePagerDutyToken {
 		http.Error(w, `{"error":{"message":"Unauthorized"}}`, http.StatusUnauthorized)
@@ -286,18 +297,19 @@ func TestLiveDemoLoadsEachRowOnce(t *testing.T) {
 	}
 	warehouse := filepath.Join(dir, "out", "warehouse.duckdb")
 	checkExactlyOnce(t, warehouse, "usage_events", "event_id", wantEvents)
+	served := pd.servedCounts()
 	var wantIncidents []string
-	for id, n := range pd.served {
-		if n == 0 {
-			continue
-		}
+	for id, n := range served {
 		wantIncidents = append(wantIncidents, id)
+		if n != 1 {
+			t.Errorf("incident %s served %d times, want once because the windows do not overlap", id, n)
+		}
 	}
 	if len(wantIncidents) < 3 {
 		t.Fatalf("fake PagerDuty served %d incidents, want the demo's July and August incidents", len(wantIncidents))
 	}
-	if pd.served["QLIVENEW0001"] != 1 || pd.served["QLIVENEW0002"] != 1 {
-		t.Errorf("new incidents served %v times, want once each", pd.served)
+	if served["QLIVENEW0001"] != 1 || served["QLIVENEW0002"] != 1 {
+		t.Errorf("new incidents served %v times, want once each", served)
 	}
 	checkExactlyOnce(t, warehouse, "incidents", "incident_id", wantIncidents)
 }
@@ -370,12 +382,10 @@ func checkFetches(t *testing.T, m *run.Manifest, pgRows int64, pd *fakePagerDuty
 	if !strings.HasPrefix(incidents.Endpoint, "http://127.0.0.1:") || !strings.HasSuffix(incidents.Endpoint, "/incidents") {
 		t.Errorf("pagerduty fetch endpoint %q, want the fake server's /incidents", incidents.Endpoint)
 	}
-	pd.mu.Lock()
 	served := 0
-	for _, n := range pd.served {
+	for _, n := range pd.servedCounts() {
 		served += n
 	}
-	pd.mu.Unlock()
 	if incidents.Rows != int64(served) || served == 0 {
 		t.Errorf("pagerduty fetch rows %d, fake server served %d incidents", incidents.Rows, served)
 	}
