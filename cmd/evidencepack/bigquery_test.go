@@ -66,13 +66,31 @@ func serveAccounts(t *testing.T, dir string, srv *bqfake.Server) {
 	}
 	field := func(name, typ string) *bq.TableFieldSchema { return &bq.TableFieldSchema{Name: name, Type: typ} }
 	srv.QueryResult = func(query string, _ []*bq.QueryParameter) (*bq.TableSchema, [][]any) {
+		// The first table or view the query reads, so that a join with
+		// accounts is not taken for a read of it.
+		_, rest, _ := strings.Cut(query, "FROM `acme-prod.evidence.")
+		view, _, _ := strings.Cut(rest, "`")
 		switch {
-		case strings.Contains(query, "COUNT(*) FROM `acme-prod.evidence.pack_settings`"):
+		case view == "pack_settings" && strings.Contains(query, "COUNT(*)"):
 			return &bq.TableSchema{Fields: []*bq.TableFieldSchema{field("n", "INTEGER")}}, [][]any{{1}}
-		case strings.Contains(query, "FROM `acme-prod.evidence.pack_settings`"):
-			return &bq.TableSchema{Fields: []*bq.TableFieldSchema{field("days", "INTEGER"), field("through", "TIMESTAMP")}},
-				[][]any{{7, nil}}
-		case strings.Contains(query, "FROM `acme-prod.evidence.accounts`"):
+		case view == "pack_settings":
+			// The row has the columns the query selects, in its order.
+			values := map[string]any{"verification_window_days": 7, "data_through": nil,
+				"min_reviewed_cases": 20, "min_review_accuracy": 0.9, "max_sev1_incidents": 0,
+				"max_incidents": 3, "min_usage_growth": 0.1}
+			types := map[string]string{"verification_window_days": "INTEGER", "data_through": "TIMESTAMP",
+				"min_reviewed_cases": "INTEGER", "min_review_accuracy": "FLOAT", "max_sev1_incidents": "INTEGER",
+				"max_incidents": "INTEGER", "min_usage_growth": "FLOAT"}
+			schema := &bq.TableSchema{}
+			var row []any
+			selected, _, _ := strings.Cut(query, " FROM ")
+			for _, name := range strings.Split(strings.TrimPrefix(selected, "SELECT "), ",") {
+				name = strings.TrimSpace(name)
+				schema.Fields = append(schema.Fields, field(name, types[name]))
+				row = append(row, values[name])
+			}
+			return schema, [][]any{row}
+		case view == "accounts":
 			var rows [][]any
 			for _, a := range cfg.Accounts {
 				rows = append(rows, []any{a.ID, a.Name, a.Currency, false})

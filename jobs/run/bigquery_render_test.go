@@ -3,6 +3,7 @@ package run
 import (
 	"context"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 
@@ -27,33 +28,76 @@ func packRows(cfg *config.Config) func(string, []*bq.QueryParameter) (*bq.TableS
 	}
 	first := cfg.Accounts[0].ID
 	return func(query string, _ []*bq.QueryParameter) (*bq.TableSchema, [][]any) {
+		view := firstView(query)
 		switch {
-		case strings.Contains(query, "COUNT(*) FROM `acme-prod.evidence.pack_settings`"):
+		case view == "pack_settings" && strings.Contains(query, "COUNT(*)"):
 			return fields("n", "INTEGER"), [][]any{{1}}
-		case strings.Contains(query, "FROM `acme-prod.evidence.pack_settings`"):
-			// 2026-07-04T00:00:00Z in microseconds since the epoch.
-			return fields("days", "INTEGER", "data_through", "TIMESTAMP"), [][]any{{7, 1783123200000000}}
-		case strings.Contains(query, "FROM `acme-prod.evidence.accounts`"):
+		case view == "pack_settings":
+			return packSettingsRow(query)
+		case view == "accounts":
 			var rows [][]any
 			for _, a := range cfg.Accounts {
 				rows = append(rows, []any{a.ID, a.Name, a.Currency, a.LearningPermitted})
 			}
 			return fields("account_id", "STRING", "name", "STRING", "currency", "STRING", "learning", "BOOLEAN"), rows
-		case strings.Contains(query, "FROM `acme-prod.evidence.account_metrics`"):
+		case view == "account_metrics":
 			return metricsSchema(), [][]any{{first, true, 42, 40, 2, 1.5, 0.25, "1234.500000000000000000",
 				10, 0.9, 7, 1, nil, "99.990000000000000000", "120.000000000000000000", "0", "2.499750000000000000",
 				1, 0, 1, 0, 0, 0, 1, nil}}
-		case strings.Contains(query, "FROM `acme-prod.evidence.incident_periods`"):
+		case view == "incident_periods":
 			return fields("account_id", "STRING", "incident_id", "STRING", "severity", "STRING",
 					"opened_at", "TIMESTAMP", "resolved_at", "TIMESTAMP", "status", "STRING",
 					"service", "STRING", "workflow", "STRING"),
 				[][]any{{first, "INC-1", "sev2", 1782993600000000, nil, "triggered", "api", ""}}
-		case strings.Contains(query, "FROM `acme-prod.evidence.runs`"):
+		case view == "runs":
 			return fields("run_id", "STRING", "date_to", "STRING", "inputs", "STRING", "views", "STRING"),
 				[][]any{{"run-fake", "2026-07-03", "in-sha", "views-sha"}}
 		}
 		return nil, nil
 	}
+}
+
+// firstView returns the name of the first table or view that query
+// reads, so that a join with accounts is not taken for a read of it.
+func firstView(query string) string {
+	const prefix = "FROM `acme-prod.evidence."
+	_, rest, ok := strings.Cut(query, prefix)
+	if !ok {
+		return ""
+	}
+	name, _, _ := strings.Cut(rest, "`")
+	return name
+}
+
+// packSettingsRow returns the pack_settings columns that query selects, in
+// the order it selects them, so the hook follows the renderer when it
+// reads more columns.
+func packSettingsRow(query string) (*bq.TableSchema, [][]any) {
+	columns := []struct {
+		name, typ string
+		value     any
+	}{
+		{"verification_window_days", "INTEGER", 7},
+		// 2026-07-04T00:00:00Z in microseconds since the epoch.
+		{"data_through", "TIMESTAMP", 1783123200000000},
+		{"min_reviewed_cases", "INTEGER", 20},
+		{"min_review_accuracy", "FLOAT", 0.9},
+		{"max_sev1_incidents", "INTEGER", 0},
+		{"max_incidents", "INTEGER", 3},
+		{"min_usage_growth", "FLOAT", 0.1},
+	}
+	sort.SliceStable(columns, func(i, j int) bool {
+		return strings.Index(query, columns[i].name) < strings.Index(query, columns[j].name)
+	})
+	schema := &bq.TableSchema{}
+	var row []any
+	for _, c := range columns {
+		if strings.Contains(query, c.name) {
+			schema.Fields = append(schema.Fields, &bq.TableFieldSchema{Name: c.name, Type: c.typ})
+			row = append(row, c.value)
+		}
+	}
+	return schema, [][]any{row}
 }
 
 func metricsSchema() *bq.TableSchema {
