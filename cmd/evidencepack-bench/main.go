@@ -106,7 +106,7 @@ func parseDriverFlags(args []string) (driverOptions, error) {
 		return driverOptions{}, err
 	}
 	o := driverOptions{dir: *dir, doc: *doc, bin: *bin, nightly: *nightly,
-		command: strings.Join(append([]string{"evidencepack-bench"}, args...), " ")}
+		command: commandLine(args)}
 	for _, s := range strings.Split(*rows, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {
@@ -153,6 +153,19 @@ func startCPUProfile(path string) (func(), error) {
 		pprof.StopCPUProfile()
 		f.Close()
 	}, nil
+}
+
+// commandLine returns the command as run, with the BENCH_ variables that
+// changed its defaults.
+func commandLine(args []string) string {
+	var words []string
+	for _, name := range []string{"BENCH_ROWS", "BENCH_CASES"} {
+		if v := os.Getenv(name); v != "" {
+			words = append(words, name+"="+v)
+		}
+	}
+	words = append(words, "evidencepack-bench")
+	return strings.Join(append(words, args...), " ")
 }
 
 func envOr(name, fallback string) string {
