@@ -149,6 +149,7 @@ func (b *batch) fill(ctx context.Context, q Querier, accounts []account, s setti
 		}
 		p := newPack(a, b.period, m, prov)
 		p.FinalAfter = s.finalAfter(b.period)
+		p.ExpansionThresholds = s.Expansion
 		b.packs[a.ID] = p
 		b.order = append(b.order, p)
 	}

@@ -31,6 +31,7 @@ var sectionReaders = []func(context.Context, Querier, *batch) error{
 	readDataQualityNotes,
 	readWorkflowQuality,
 	readIncidentLog,
+	readFeedbackLabels,
 }
 
 // Accounts returns the ids of the accounts table, sorted.

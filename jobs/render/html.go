@@ -18,16 +18,18 @@ var templateFiles embed.FS
 var pageTemplates = template.Must(template.New("pages").Funcs(templateFuncs).ParseFS(templateFiles, "templates/*.tmpl"))
 
 var templateFuncs = template.FuncMap{
-	"px":       func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
-	"add":      func(a, b float64) float64 { return a + b },
-	"sub":      func(a, b float64) float64 { return a - b },
-	"date":     func(t time.Time) string { return t.Format("2 Jan 2006") },
-	"lastDay":  func(p period) time.Time { return p.End.AddDate(0, 0, -1) },
-	"short":    shortHash,
-	"stamp":    incidentStamp,
-	"severity": severityClass,
-	"level":    levelChange,
-	"evidence": candidateEvidence,
+	"px":         func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
+	"add":        func(a, b float64) float64 { return a + b },
+	"sub":        func(a, b float64) float64 { return a - b },
+	"date":       func(t time.Time) string { return t.Format("2 Jan 2006") },
+	"lastDay":    func(p period) time.Time { return p.End.AddDate(0, 0, -1) },
+	"short":      shortHash,
+	"stamp":      incidentStamp,
+	"severity":   severityClass,
+	"level":      levelChange,
+	"evidence":   candidateEvidence,
+	"thresholds": thresholdsText,
+	"listed":     feedbackListedText,
 }
 
 // encodeHTML renders the self-contained HTML page of a pack.

@@ -139,11 +139,44 @@ func writeCandidates(b *bytes.Buffer, p *Pack) {
 		rows[i] = []string{mdText(c.Workflow), c.Kind, levelChange(c), candidateEvidence(c.Evidence)}
 	}
 	writeTable(b, []string{"Workflow", "Kind", "Level", "Evidence"}, rows)
+	fmt.Fprintf(b, "Thresholds: %s\n\n", thresholdsText(p.ExpansionThresholds))
 	if p.FeedbackIncorporated == nil {
 		fmt.Fprintf(b, "Feedback incorporated: %s[^feedback_incorporated]\n\n", p.FeedbackIncorporatedNote)
 		return
 	}
 	fmt.Fprintf(b, "Feedback incorporated: %d labels[^feedback_incorporated]\n\n", *p.FeedbackIncorporated)
+	writeFeedbackLabels(b, p.FeedbackIncorporatedLabels)
+}
+
+// writeFeedbackLabels writes the table of incorporated labels, and says
+// how many are listed when the pack lists fewer than the total.
+func writeFeedbackLabels(b *bytes.Buffer, list *FeedbackLabels) {
+	if list == nil || len(list.Labels) == 0 {
+		return
+	}
+	rows := make([][]string, len(list.Labels))
+	for i, l := range list.Labels {
+		rows[i] = []string{mdText(l.LabelID), mdText(l.CaseID), mdText(l.Workflow), mdText(l.Verdict),
+			mdText(l.IncorporatedAs), l.LabeledAt}
+	}
+	writeTable(b, []string{"Label", "Case", "Workflow", "Verdict", "Incorporated as", "Labeled at (UTC)"}, rows)
+	if int64(list.Listed) < list.Total {
+		fmt.Fprintf(b, "%s\n\n", feedbackListedText(list))
+	}
+}
+
+// feedbackListedText says how many of the incorporated labels are listed.
+func feedbackListedText(list *FeedbackLabels) string {
+	return fmt.Sprintf("The latest %d of %d incorporated labels are listed.", list.Listed, list.Total)
+}
+
+// thresholdsText lists the expansion thresholds in one line for the
+// Markdown and HTML packs.
+func thresholdsText(t ExpansionThresholds) string {
+	return fmt.Sprintf("Autonomy candidates need at least %d reviewed cases, a review accuracy of at least %s, "+
+		"at most %d sev1 incidents and at most %d incidents in all. "+
+		"Volume candidates need resolved cases to grow by at least %s from the first to the last month of a quarter.",
+		t.MinReviewedCases, t.MinReviewAccuracy, t.MaxSev1Incidents, t.MaxIncidents, t.MinUsageGrowth)
 }
 
 func levelChange(c Candidate) string {

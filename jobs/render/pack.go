@@ -21,11 +21,17 @@ type Pack struct {
 	Cost                Cost        `yaml:"cost" json:"cost"`
 	Trust               Trust       `yaml:"trust" json:"trust"`
 	ExpansionCandidates []Candidate `yaml:"expansion_candidates" json:"expansion_candidates"`
+	// ExpansionThresholds are the pack_settings values that the candidates
+	// were selected with.
+	ExpansionThresholds ExpansionThresholds `yaml:"expansion_thresholds" json:"expansion_thresholds"`
 	// FeedbackIncorporated is nil when the contract does not permit
 	// learning from the account's data, and FeedbackIncorporatedNote says
 	// so.
 	FeedbackIncorporated     *int64 `yaml:"feedback_incorporated" json:"feedback_incorporated"`
 	FeedbackIncorporatedNote string `yaml:"feedback_incorporated_note,omitempty" json:"feedback_incorporated_note,omitempty"`
+	// FeedbackIncorporatedLabels lists the labels that FeedbackIncorporated
+	// counts. It is nil, and left out of YAML and JSON, when the count is.
+	FeedbackIncorporatedLabels *FeedbackLabels `yaml:"feedback_incorporated_labels,omitempty" json:"feedback_incorporated_labels,omitempty"`
 	// Formulas maps each derived metric to the formula behind it. YAML and
 	// JSON encoders write map keys sorted, so output stays deterministic.
 	Formulas         map[string]string `yaml:"formulas" json:"formulas"`
@@ -180,6 +186,20 @@ type Candidate struct {
 	FromLevel string            `yaml:"from_level,omitempty" json:"from_level,omitempty"`
 	ToLevel   string            `yaml:"to_level,omitempty" json:"to_level,omitempty"`
 	Evidence  CandidateEvidence `yaml:"evidence" json:"evidence"`
+}
+
+// ExpansionThresholds are the limits of pack.expansion in the config. An
+// autonomy candidate needs at least MinReviewedCases reviewed cases, a
+// review accuracy of at least MinReviewAccuracy, and at most
+// MaxSev1Incidents sev1 and MaxIncidents incidents in all. A volume
+// candidate needs resolved cases to grow by at least MinUsageGrowth from
+// the first to the last month of a quarter. Shares are display text.
+type ExpansionThresholds struct {
+	MinReviewedCases  int64  `yaml:"min_reviewed_cases" json:"min_reviewed_cases"`
+	MinReviewAccuracy string `yaml:"min_review_accuracy" json:"min_review_accuracy"`
+	MaxSev1Incidents  int64  `yaml:"max_sev1_incidents" json:"max_sev1_incidents"`
+	MaxIncidents      int64  `yaml:"max_incidents" json:"max_incidents"`
+	MinUsageGrowth    string `yaml:"min_usage_growth" json:"min_usage_growth"`
 }
 
 // CandidateEvidence is the figures a candidate was proposed on. The month

@@ -13,6 +13,7 @@ import (
 type settings struct {
 	VerificationWindowDays int64
 	DataThrough            sql.NullTime
+	Expansion              ExpansionThresholds
 }
 
 // readSettings reads pack_settings, which must contain exactly one row,
@@ -31,11 +32,16 @@ func readSettings(ctx context.Context, q Querier, d evsql.Dialect) (settings, er
 		return settings{}, fmt.Errorf("pack_settings has %d rows, want exactly 1: the run fills it before rendering", count)
 	}
 	var s settings
-	err = queryRow(ctx, q, "SELECT verification_window_days, data_through FROM "+table, nil,
-		&s.VerificationWindowDays, &s.DataThrough)
+	var accuracy, growth nullFloat
+	e := &s.Expansion
+	err = queryRow(ctx, q, "SELECT verification_window_days, data_through, min_reviewed_cases, min_review_accuracy, "+
+		"max_sev1_incidents, max_incidents, min_usage_growth FROM "+table, nil,
+		&s.VerificationWindowDays, &s.DataThrough, &e.MinReviewedCases, &accuracy,
+		&e.MaxSev1Incidents, &e.MaxIncidents, &growth)
 	if err != nil {
 		return settings{}, fmt.Errorf("query pack_settings: %w", err)
 	}
+	e.MinReviewAccuracy, e.MinUsageGrowth = formatPercent(accuracy), formatPercent(growth)
 	return s, nil
 }
 
