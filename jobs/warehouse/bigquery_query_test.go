@@ -146,7 +146,7 @@ func TestBigQueryStagesInGCS(t *testing.T) {
 	if err := w.ReplacePartitions(ctx, "run-abc", root, usageLoad(t, root)); err != nil {
 		t.Fatal(err)
 	}
-	objs, _, err := gcs.ListObjects("ep-staging", "", "", false)
+	objs, _, err := gcs.ListObjectsWithOptions("ep-staging", fakestorage.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
