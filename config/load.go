@@ -44,10 +44,19 @@ func Load(path string, lookup func(string) (string, bool)) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	expanded, err := expandEnv(path, raw, lookup)
+	values := map[string]string{}
+	expanded, err := expandEnv(path, raw, lookup, values)
 	if err != nil {
 		return nil, err
 	}
+	cfg, err := decodeAndValidate(path, expanded)
+	if err != nil {
+		return nil, scrubValues(err, values)
+	}
+	return cfg, nil
+}
+
+func decodeAndValidate(path string, expanded []byte) (*Config, error) {
 	cfg, err := decode(path, expanded)
 	if err != nil {
 		return nil, err
@@ -67,12 +76,40 @@ func Load(path string, lookup func(string) (string, bool)) (*Config, error) {
 	return cfg, nil
 }
 
+// scrubbedError is an error whose text had environment values replaced by
+// their ${VAR} references. Unwrap keeps errors.Is working.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
+
+// scrubValues replaces every expanded environment value in err's text with
+// its ${VAR} reference, because values may be secrets and config errors
+// echo the bad value.
+func scrubValues(err error, values map[string]string) error {
+	msg := err.Error()
+	scrubbed := msg
+	for name, v := range values {
+		if len(v) >= 3 {
+			scrubbed = strings.ReplaceAll(scrubbed, v, "${"+name+"}")
+		}
+	}
+	if scrubbed == msg {
+		return err
+	}
+	return &scrubbedError{msg: scrubbed, err: err}
+}
+
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\$`)
 
 // expandEnv replaces ${VAR} with the variable's value line by line, so line
 // numbers stay those of the file. "$$" writes a literal "$". Comment lines
-// are left alone. A reference to an unset variable is an error.
-func expandEnv(path string, raw []byte, lookup func(string) (string, bool)) ([]byte, error) {
+// are left alone. A reference to an unset variable is an error. The values
+// used are stored in values.
+func expandEnv(path string, raw []byte, lookup func(string) (string, bool), values map[string]string) ([]byte, error) {
 	lines := bytes.Split(raw, []byte("\n"))
 	for i, line := range lines {
 		if bytes.HasPrefix(bytes.TrimSpace(line), []byte("#")) {
@@ -88,6 +125,7 @@ func expandEnv(path string, raw []byte, lookup func(string) (string, bool)) ([]b
 			if !ok && missing == "" {
 				missing = name
 			}
+			values[name] = v
 			if strings.ContainsAny(v, "\n\r") {
 				missing = name + " (value contains a line break)"
 			}

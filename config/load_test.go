@@ -153,3 +153,25 @@ func mustAbs(t *testing.T, p string) string {
 	}
 	return abs
 }
+
+func TestLoadErrorHidesVariableValue(t *testing.T) {
+	text := strings.Replace(base, "time_zone: UTC", "time_zone: ${EP_SECRET_ZONE}", 1)
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	secret := "s3cr3t-token-value"
+	_, err := Load(path, lookupFrom(map[string]string{"EP_SECRET_ZONE": secret}))
+	if err == nil {
+		t.Fatal("Load succeeded with an invalid time zone")
+	}
+	if strings.Contains(err.Error(), secret) {
+		t.Errorf("error %q shows the variable's value", err)
+	}
+	if !strings.Contains(err.Error(), "${EP_SECRET_ZONE}") {
+		t.Errorf("error %q does not name the variable", err)
+	}
+	if !errors.Is(err, ErrInvalid) {
+		t.Errorf("error %v does not wrap ErrInvalid", err)
+	}
+}
