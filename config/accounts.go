@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Resolve returns p as an absolute path, taking a relative p from the
@@ -33,16 +34,19 @@ func (c *Config) Account(id string) (*Account, bool) {
 
 // accountColumns are the columns of an accounts file. One row is one
 // workflow of an account; the account columns repeat on each row. The
-// last column, learning_permitted, is optional, so files written before it
-// was added still load.
+// last two columns, learning_permitted and time_zone, are optional, so
+// files written before they were added still load.
 var accountColumns = []string{
 	"account_id", "name", "currency", "renewal_date", "annual_contract_value",
 	"workflow", "baseline_handle_time_seconds", "baseline_reopen_rate",
-	"hourly_cost_rate", "autonomy_level", "trial", "learning_permitted",
+	"hourly_cost_rate", "autonomy_level", "trial", "learning_permitted", "time_zone",
 }
 
-// learningColumn is the index of the optional learning_permitted column.
-const learningColumn = 11
+// Indexes of the optional columns of an accounts file.
+const (
+	learningColumn = 11
+	timeZoneColumn = 12
+)
 
 // loadAccountsFile reads AccountsFile, when set, and merges its rows into
 // Accounts. Accounts named in both places are an error.
@@ -65,6 +69,7 @@ func (c *Config) loadAccountsFile() error {
 		return err
 	}
 	for _, a := range accounts {
+		a.applyDefaults(c.TimeZone)
 		if fromConfig[a.ID] {
 			return &Error{File: path, Key: "account_id",
 				Msg: fmt.Sprintf("account %q is also defined in the config file", a.ID)}
@@ -83,9 +88,10 @@ func readAccounts(path string, r io.Reader) ([]*Account, error) {
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff")
 	}
-	if !slices.Equal(header, accountColumns) && !slices.Equal(header, accountColumns[:learningColumn]) {
+	if !slices.Equal(header, accountColumns) && !slices.Equal(header, accountColumns[:timeZoneColumn]) &&
+		!slices.Equal(header, accountColumns[:learningColumn]) {
 		return nil, &Error{File: path, Line: 1, Key: "header",
-			Msg: "columns must be " + strings.Join(accountColumns, ",") + " (learning_permitted is optional)"}
+			Msg: "columns must be " + strings.Join(accountColumns, ",") + " (learning_permitted and time_zone are optional)"}
 	}
 	var order []*Account
 	byID := map[string]*Account{}
@@ -118,14 +124,23 @@ func accountRow(path string, line int, rec []string, byID map[string]*Account) (
 	if err != nil {
 		return nil, fail(learningColumn, err.Error())
 	}
+	zone := ""
+	if len(rec) > timeZoneColumn {
+		zone = rec[timeZoneColumn]
+	}
+	if _, err := time.LoadLocation(zone); zone != "" && err != nil {
+		return nil, fail(timeZoneColumn, fmt.Sprintf("unknown time zone %q: use an IANA name such as America/Los_Angeles", zone))
+	}
 	a := byID[rec[0]]
 	if a == nil {
 		a = &Account{ID: rec[0], Name: rec[1], Currency: rec[2], RenewalDate: rec[3], AnnualContractValue: rec[4],
-			LearningPermitted: learning}
+			LearningPermitted: learning, TimeZone: zone}
 	} else if a.Name != rec[1] || a.Currency != rec[2] {
 		return nil, fail(1, fmt.Sprintf("account %q has a different name or currency on another row", rec[0]))
 	} else if a.LearningPermitted != learning {
 		return nil, fail(learningColumn, fmt.Sprintf("account %q has a different learning_permitted on another row", rec[0]))
+	} else if a.TimeZone != zone {
+		return nil, fail(timeZoneColumn, fmt.Sprintf("account %q has a different time_zone on another row", rec[0]))
 	}
 	w := Workflow{Name: rec[5], HourlyCostRate: rec[8], AutonomyLevel: rec[9]}
 	if w.BaselineHandleTimeSeconds, err = strconv.ParseFloat(rec[6], 64); err != nil {

@@ -97,6 +97,9 @@ type Account struct {
 	// the account's data, so its review feedback may be counted as
 	// incorporated. The default is false.
 	LearningPermitted bool `yaml:"learning_permitted"`
+	// TimeZone is the IANA zone whose calendar assigns the account's facts
+	// to months and quarters. The default is the config's time_zone.
+	TimeZone string `yaml:"time_zone"`
 }
 
 // Workflow is the baseline of one workflow of an account, measured before

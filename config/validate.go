@@ -41,6 +41,9 @@ func (c *Config) applyDefaults() {
 	if c.TimeZone == "" {
 		c.TimeZone = "UTC"
 	}
+	for i := range c.Accounts {
+		c.Accounts[i].applyDefaults(c.TimeZone)
+	}
 	if c.OutputDir == "" {
 		c.OutputDir = "out"
 	}
@@ -186,6 +189,13 @@ func ValidAccountID(id string) bool {
 	return safeID.MatchString(id) && id != "." && id != ".."
 }
 
+// applyDefaults gives an account without a time zone the config's.
+func (a *Account) applyDefaults(timeZone string) {
+	if a.TimeZone == "" {
+		a.TimeZone = timeZone
+	}
+}
+
 func (a *Account) validate(ck *checker, key string) {
 	if !ValidAccountID(a.ID) {
 		ck.fail(key+".id", "invalid account id %q: use letters, digits, '.', '_' and '-'", a.ID)
@@ -199,6 +209,11 @@ func (a *Account) validate(ck *checker, key string) {
 		}
 	}
 	checkDecimal(ck, key+".annual_contract_value", a.AnnualContractValue)
+	if a.TimeZone != "" {
+		if _, err := time.LoadLocation(a.TimeZone); err != nil {
+			ck.fail(key+".time_zone", "unknown time zone %q: use an IANA name such as America/Los_Angeles", a.TimeZone)
+		}
+	}
 	for j, w := range a.Workflows {
 		w.validate(ck, fmt.Sprintf("%s.workflows[%d]", key, j))
 	}

@@ -58,6 +58,7 @@ func (d Dialect) funcs() template.FuncMap {
 		"decimal":           d.decimal,
 		"partition_clause":  d.partitionClause,
 		"date_trunc":        d.dateTrunc,
+		"local_time":        d.localTime,
 		"add_months":        d.addMonths,
 		"add_days":          d.addDays,
 		"month_label":       d.monthLabel,
@@ -165,6 +166,19 @@ func (d Dialect) dateTrunc(unit, expr string) (string, error) {
 		return fmt.Sprintf("TIMESTAMP_TRUNC(%s, %s)", expr, strings.ToUpper(unit)), nil
 	}
 	return fmt.Sprintf("CAST(date_trunc('%s', %s) AS TIMESTAMP)", unit, expr), nil
+}
+
+// localTime converts a UTC timestamp to the wall-clock time of an IANA
+// zone, returned as a timestamp without a zone, so that date_trunc and
+// comparisons with the bounds of periods count local months and quarters.
+// A NULL zone counts as UTC. DuckDB 1.5 returns a TIMESTAMP for a
+// TIMESTAMPTZ AT TIME ZONE a zone. BigQuery's DATETIME holds the wall clock,
+// and TIMESTAMP() labels it UTC again, so it compares with TIMESTAMP bounds.
+func (d Dialect) localTime(expr, zone string) string {
+	if d.bigQuery() {
+		return fmt.Sprintf("TIMESTAMP(DATETIME(TIMESTAMP(%s), COALESCE(%s, 'UTC')))", expr, zone)
+	}
+	return fmt.Sprintf("((%s AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(%s, 'UTC'))", expr, zone)
 }
 
 // addMonths adds a whole number of months to a timestamp. BigQuery's

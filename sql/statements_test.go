@@ -70,7 +70,7 @@ func TestTableColumnOrder(t *testing.T) {
 		"review_labels":     "label_id labeled_at account_id workflow case_id reviewer_id verdict failure_category feedback_text incorporated_as source dt",
 		"cost_lines":        "line_id charge_period_start charge_period_end account_id provider service sku charge_category consumed_quantity consumed_unit billed_cost effective_cost currency commitment_purchase source dt",
 		"incidents":         "incident_id account_id severity opened_at acknowledged_at resolved_at status title service workflow postmortem_url source dt",
-		"accounts":          "account_id name currency renewal_date annual_contract_value learning_permitted",
+		"accounts":          "account_id name currency renewal_date annual_contract_value learning_permitted time_zone",
 		"account_workflows": "account_id workflow baseline_handle_time_seconds baseline_reopen_rate hourly_cost_rate autonomy_level trial",
 		"pack_settings":     "verification_window_days data_through min_reviewed_cases min_review_accuracy max_sev1_incidents max_incidents min_usage_growth",
 	}

@@ -134,7 +134,7 @@ FROM range(1, 61) AS t(i)`); err != nil {
 func TestFeedbackLabelsFilteredByAccount(t *testing.T) {
 	db := openCase(t, "reviews")
 	if _, err := db.ExecContext(context.Background(), `
-INSERT INTO accounts VALUES ('other', 'Other Co', 'USD', DATE '2027-01-31', 1000, TRUE);
+INSERT INTO accounts VALUES ('other', 'Other Co', 'USD', DATE '2027-01-31', 1000, TRUE, 'UTC');
 INSERT INTO review_labels (label_id, labeled_at, account_id, workflow, case_id, reviewer_id, verdict, incorporated_as)
 VALUES ('O1', TIMESTAMP '2026-07-04 00:00:00', 'other', 'claims', 'o1', 'rev1', 'correct', 'eval-other')`); err != nil {
 		t.Fatal(err)

@@ -13,7 +13,8 @@ import (
 	evsql "evidencepack/sql"
 )
 
-// render writes one pack per account and period overlapping the window.
+// render writes one pack per account and period that the window touches
+// in UTC or in the time zone of an allowed account.
 func (r *runner) render(ctx context.Context) error {
 	prov := render.Provenance{
 		RunID:        r.provisionalRunID(),
@@ -29,7 +30,7 @@ func (r *runner) render(ctx context.Context) error {
 		return stepErr("render", ErrOutput, err)
 	}
 	defer stage.discard()
-	periods := Periods(r.cfg.Pack.Period, r.from, r.to)
+	periods := WindowPeriods(r.cfg.Pack.Period, r.from, r.to, accountZones(r.cfg))
 	for _, period := range periods {
 		if err := r.renderPeriod(ctx, stage, period, prov); err != nil {
 			return err
@@ -111,6 +112,52 @@ func Periods(grain string, from, to time.Time) []string {
 		}
 	}
 	return out
+}
+
+// WindowPeriods returns the sorted labels of the periods of the given
+// grain that the UTC dates from..to touch in any of the zones. The window
+// covers the instants from the start of from to the end of to in UTC, so
+// in America/Los_Angeles a window of 2026-10-01 reaches back to 17:00 on
+// 2026-09-30 local time and touches 2026-Q3 as well as 2026-Q4. An
+// invalid zone counts as UTC, because the config rejects one before a run.
+func WindowPeriods(grain string, from, to time.Time, zones []string) []string {
+	end := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1).Add(-time.Microsecond)
+	start := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC)
+	seen := map[string]bool{}
+	var out []string
+	for _, zone := range append([]string{"UTC"}, zones...) {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			loc = time.UTC
+		}
+		for _, p := range Periods(grain, localDate(start, loc), localDate(end, loc)) {
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// localDate returns the date of t in loc as midnight UTC, the form that
+// Periods compares.
+func localDate(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// accountZones returns the time zones of the accounts that
+// accounts_allow lets through.
+func accountZones(cfg *config.Config) []string {
+	var zones []string
+	for _, a := range cfg.Accounts {
+		if cfg.AccountAllowed(a.ID) && a.TimeZone != "" {
+			zones = append(zones, a.TimeZone)
+		}
+	}
+	return zones
 }
 
 // RenderOptions selects the packs Render writes.

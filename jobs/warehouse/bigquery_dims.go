@@ -22,7 +22,7 @@ func (w *BigQuery) LoadDimensions(ctx context.Context, runID string, accounts []
 		accountRows = append(accountRows, map[string]any{
 			"account_id": a.ID, "name": a.Name, "currency": a.Currency,
 			"renewal_date": nullIfEmpty(a.RenewalDate), "annual_contract_value": nullIfEmpty(a.AnnualContractValue),
-			"learning_permitted": a.LearningPermitted,
+			"learning_permitted": a.LearningPermitted, "time_zone": nullIfEmpty(a.TimeZone),
 		})
 		for _, wf := range a.Workflows {
 			workflowRows = append(workflowRows, map[string]any{

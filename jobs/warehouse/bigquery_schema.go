@@ -169,7 +169,8 @@ type dimensionColumn struct {
 var dimensionColumns = map[string][]dimensionColumn{
 	tableAccounts: {{"account_id", bigquery.StringFieldType}, {"name", bigquery.StringFieldType},
 		{"currency", bigquery.StringFieldType}, {"renewal_date", bigquery.DateFieldType},
-		{"annual_contract_value", bigquery.BigNumericFieldType}, {"learning_permitted", bigquery.BooleanFieldType}},
+		{"annual_contract_value", bigquery.BigNumericFieldType}, {"learning_permitted", bigquery.BooleanFieldType},
+		{"time_zone", bigquery.StringFieldType}},
 	tableWorkflows: {{"account_id", bigquery.StringFieldType}, {"workflow", bigquery.StringFieldType},
 		{"baseline_handle_time_seconds", bigquery.FloatFieldType}, {"baseline_reopen_rate", bigquery.FloatFieldType},
 		{"hourly_cost_rate", bigquery.BigNumericFieldType}, {"autonomy_level", bigquery.StringFieldType},

@@ -111,14 +111,14 @@ func TestBigQueryPlanAddsMissingColumn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(changes) != 1 || changes[0].String() != "add column learning_permitted to accounts" {
-		t.Fatalf("plan = %v, want learning_permitted added to accounts", changes)
+	if len(changes) != 1 || changes[0].String() != "add column time_zone to accounts" {
+		t.Fatalf("plan = %v, want time_zone added to accounts", changes)
 	}
 	if err := w.EnsureTables(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if f := findField(srv.Table(testDataset, "accounts").Schema.Fields, "learning_permitted"); f == nil {
-		t.Error("learning_permitted not added")
+	if f := findField(srv.Table(testDataset, "accounts").Schema.Fields, "time_zone"); f == nil {
+		t.Error("time_zone not added")
 	}
 }
 

@@ -60,8 +60,8 @@ func AccountStatements(accounts []config.Account) []Statement {
 		stmts = append(stmts, Statement{
 			Name: "account " + a.ID,
 			SQL: `INSERT INTO accounts VALUES (?, ?, ?, CAST(NULLIF(?, '') AS DATE),
-				CAST(NULLIF(?, '') AS DECIMAL(38,18)), ?)`,
-			Args: []any{a.ID, a.Name, a.Currency, a.RenewalDate, a.AnnualContractValue, a.LearningPermitted},
+				CAST(NULLIF(?, '') AS DECIMAL(38,18)), ?, NULLIF(?, ''))`,
+			Args: []any{a.ID, a.Name, a.Currency, a.RenewalDate, a.AnnualContractValue, a.LearningPermitted, a.TimeZone},
 		})
 		for _, wf := range a.Workflows {
 			stmts = append(stmts, Statement{

@@ -10,11 +10,14 @@
 --   learning_permitted     TRUE when the contract permits learning from the
 --                          account's data; feedback is counted as
 --                          incorporated only then
+--   time_zone              IANA zone whose calendar assigns the account's
+--                          facts to months and quarters; NULL counts as UTC
 CREATE TABLE IF NOT EXISTS {{ table "accounts" }} (
   account_id {{ type "string" }},
   name {{ type "string" }},
   currency {{ type "string" }},
   renewal_date {{ type "date" }},
   annual_contract_value {{ type "money" }},
-  learning_permitted {{ type "boolean" }}
+  learning_permitted {{ type "boolean" }},
+  time_zone {{ type "string" }}
 )

@@ -1,24 +1,35 @@
--- periods: the calendar quarters that contain any fact, and all three
--- months of each, so that a quarter's trend always has three months.
+-- periods: the calendar quarters that contain any fact in the time zone
+-- of its account, and all three months of each, so that a quarter's trend
+-- always has three months. The bounds are wall-clock times without a
+-- zone: the *_periods views compare them with each fact's time in its
+-- account's zone (accounts.time_zone, UTC when unknown).
 -- Grain: one row per period.
 -- Columns:
 --   grain         'month' or 'quarter'
 --   period        '2026-07' for a month, '2026-Q3' for a quarter
---   period_start  first instant of the period, UTC, inclusive
---   period_end    first instant after the period, UTC, exclusive
+--   period_start  first local time of the period, inclusive
+--   period_end    first local time after the period, exclusive
 CREATE OR REPLACE VIEW {{ table "periods" }} AS
 WITH fact_quarters AS (
-  SELECT {{ date_trunc "quarter" "occurred_at" }} AS quarter_start
-  FROM {{ table "usage_events" }} WHERE occurred_at IS NOT NULL
+  SELECT {{ date_trunc "quarter" (local_time "f.occurred_at" "a.time_zone") }} AS quarter_start
+  FROM {{ table "usage_events" }} AS f
+  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = f.account_id
+  WHERE f.occurred_at IS NOT NULL
   UNION DISTINCT
-  SELECT {{ date_trunc "quarter" "labeled_at" }}
-  FROM {{ table "review_labels" }} WHERE labeled_at IS NOT NULL
+  SELECT {{ date_trunc "quarter" (local_time "f.labeled_at" "a.time_zone") }}
+  FROM {{ table "review_labels" }} AS f
+  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = f.account_id
+  WHERE f.labeled_at IS NOT NULL
   UNION DISTINCT
-  SELECT {{ date_trunc "quarter" "charge_period_start" }}
-  FROM {{ table "cost_lines" }} WHERE charge_period_start IS NOT NULL
+  SELECT {{ date_trunc "quarter" (local_time "f.charge_period_start" "a.time_zone") }}
+  FROM {{ table "cost_lines" }} AS f
+  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = f.account_id
+  WHERE f.charge_period_start IS NOT NULL
   UNION DISTINCT
-  SELECT {{ date_trunc "quarter" "opened_at" }}
-  FROM {{ table "incidents" }} WHERE opened_at IS NOT NULL
+  SELECT {{ date_trunc "quarter" (local_time "f.opened_at" "a.time_zone") }}
+  FROM {{ table "incidents" }} AS f
+  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = f.account_id
+  WHERE f.opened_at IS NOT NULL
 ),
 month_offsets AS (
   SELECT 0 AS month_offset

@@ -1,6 +1,7 @@
 -- usage_event_periods: each usage event joined to both periods it falls
--- in, its month and its quarter, so that distinct counts and other
--- non-additive figures are computed per period and never summed.
+-- in, its month and its quarter, by occurred_at in the account's time
+-- zone, so that distinct counts and other non-additive figures are
+-- computed per period and never summed.
 -- Grain: one row per event and period (two rows per event).
 -- Columns:
 --   grain, period, period_start, period_end  as in periods
@@ -23,5 +24,7 @@ SELECT
   e.autonomy_level,
   e.handle_time_seconds
 FROM {{ table "usage_events" }} AS e
+LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = e.account_id
 JOIN {{ table "periods" }} AS p
-  ON e.occurred_at >= p.period_start AND e.occurred_at < p.period_end
+  ON {{ local_time "e.occurred_at" "a.time_zone" }} >= p.period_start
+  AND {{ local_time "e.occurred_at" "a.time_zone" }} < p.period_end

@@ -1,5 +1,5 @@
 -- review_label_periods: each review label joined to its month and its
--- quarter by labeled_at.
+-- quarter by labeled_at in the account's time zone.
 -- Grain: one row per label and period (two rows per label).
 -- Columns:
 --   grain, period, period_start, period_end  as in periods
@@ -22,5 +22,7 @@ SELECT
   l.failure_category,
   l.incorporated_as
 FROM {{ table "review_labels" }} AS l
+LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = l.account_id
 JOIN {{ table "periods" }} AS p
-  ON l.labeled_at >= p.period_start AND l.labeled_at < p.period_end
+  ON {{ local_time "l.labeled_at" "a.time_zone" }} >= p.period_start
+  AND {{ local_time "l.labeled_at" "a.time_zone" }} < p.period_end

@@ -1,5 +1,5 @@
 -- cost_line_periods: each cost line joined to its month and its quarter by
--- charge_period_start.
+-- charge_period_start in the account's time zone.
 -- Grain: one row per cost line and period (two rows per line).
 -- Columns:
 --   grain, period, period_start, period_end  as in periods
@@ -24,5 +24,7 @@ SELECT
   c.currency,
   c.commitment_purchase
 FROM {{ table "cost_lines" }} AS c
+LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = c.account_id
 JOIN {{ table "periods" }} AS p
-  ON c.charge_period_start >= p.period_start AND c.charge_period_start < p.period_end
+  ON {{ local_time "c.charge_period_start" "a.time_zone" }} >= p.period_start
+  AND {{ local_time "c.charge_period_start" "a.time_zone" }} < p.period_end

@@ -1,5 +1,5 @@
 -- incident_periods: each incident row joined to its month and its quarter
--- by opened_at.
+-- by opened_at in the account's time zone.
 -- Grain: one row per incident, account and period.
 -- Columns:
 --   grain, period, period_start, period_end  as in periods
@@ -21,5 +21,7 @@ SELECT
   i.service,
   i.workflow
 FROM {{ table "incidents" }} AS i
+LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = i.account_id
 JOIN {{ table "periods" }} AS p
-  ON i.opened_at >= p.period_start AND i.opened_at < p.period_end
+  ON {{ local_time "i.opened_at" "a.time_zone" }} >= p.period_start
+  AND {{ local_time "i.opened_at" "a.time_zone" }} < p.period_end

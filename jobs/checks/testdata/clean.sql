@@ -1,8 +1,8 @@
 -- Rows that pass every built-in check: two accounts, one row or two per
 -- fact table, and one unattributed cost line.
 INSERT INTO accounts VALUES
-  ('acme', 'Acme', 'USD', NULL, NULL, TRUE),
-  ('globex', 'Globex', 'EUR', NULL, NULL, FALSE);
+  ('acme', 'Acme', 'USD', NULL, NULL, TRUE, 'UTC'),
+  ('globex', 'Globex', 'EUR', NULL, NULL, FALSE, 'UTC');
 INSERT INTO usage_events VALUES
   ('e1', TIMESTAMP '2026-09-28 10:00:00', 'acme', 'claims', 'c1', 'u1', 'case_resolved', 'draft', 300, 'app', DATE '2026-09-28'),
   ('e2', TIMESTAMP '2026-09-29 11:00:00', 'globex', 'claims', 'c2', 'u2', 'case_opened', NULL, NULL, 'app', DATE '2026-09-29');

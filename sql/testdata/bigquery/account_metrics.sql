@@ -5,8 +5,9 @@
 --   account_id               the account
 --   account_name             name from accounts, NULL if unknown
 --   currency                 account currency from accounts, NULL if unknown
---   provisional              pack_settings.data_through is before period_end
---                            plus verification_window_days
+--   provisional              pack_settings.data_through, in the account's
+--                            time zone, is before period_end plus
+--                            verification_window_days
 --   resolved_cases           cases resolved in the period
 --   verified_resolved_cases  resolved cases whose resolution is verified
 --   reopened_cases           resolved cases reopened inside the window
@@ -93,7 +94,8 @@ joined AS (
     ap.grain, ap.period, ap.period_start, ap.period_end, ap.account_id,
     a.name AS account_name,
     a.currency,
-    s.data_through < TIMESTAMP_ADD(ap.period_end, INTERVAL (s.verification_window_days) DAY) AS provisional,
+    TIMESTAMP(DATETIME(TIMESTAMP(s.data_through), COALESCE(a.time_zone, 'UTC'))) < TIMESTAMP_ADD(ap.period_end, INTERVAL (s.verification_window_days) DAY)
+      AS provisional,
     COALESCE(c.resolved_cases, 0) AS resolved_cases,
     COALESCE(c.verified_resolved_cases, 0) AS verified_resolved_cases,
     COALESCE(c.reopened_cases, 0) AS reopened_cases,

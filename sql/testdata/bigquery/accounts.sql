@@ -10,11 +10,14 @@
 --   learning_permitted     TRUE when the contract permits learning from the
 --                          account's data; feedback is counted as
 --                          incorporated only then
+--   time_zone              IANA zone whose calendar assigns the account's
+--                          facts to months and quarters; NULL counts as UTC
 CREATE TABLE IF NOT EXISTS `acme-prod.evidence.accounts` (
   account_id STRING,
   name STRING,
   currency STRING,
   renewal_date DATE,
   annual_contract_value BIGNUMERIC(38,18),
-  learning_permitted BOOL
+  learning_permitted BOOL,
+  time_zone STRING
 )

@@ -1,5 +1,5 @@
 -- incident_periods: each incident row joined to its month and its quarter
--- by opened_at.
+-- by opened_at in the account's time zone.
 -- Grain: one row per incident, account and period.
 -- Columns:
 --   grain, period, period_start, period_end  as in periods
@@ -21,5 +21,7 @@ SELECT
   i.service,
   i.workflow
 FROM `acme-prod.evidence.incidents` AS i
+LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = i.account_id
 JOIN `acme-prod.evidence.periods` AS p
-  ON i.opened_at >= p.period_start AND i.opened_at < p.period_end
+  ON TIMESTAMP(DATETIME(TIMESTAMP(i.opened_at), COALESCE(a.time_zone, 'UTC'))) >= p.period_start
+  AND TIMESTAMP(DATETIME(TIMESTAMP(i.opened_at), COALESCE(a.time_zone, 'UTC'))) < p.period_end

@@ -1,5 +1,5 @@
 -- review_label_periods: each review label joined to its month and its
--- quarter by labeled_at.
+-- quarter by labeled_at in the account's time zone.
 -- Grain: one row per label and period (two rows per label).
 -- Columns:
 --   grain, period, period_start, period_end  as in periods
@@ -22,5 +22,7 @@ SELECT
   l.failure_category,
   l.incorporated_as
 FROM `acme-prod.evidence.review_labels` AS l
+LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = l.account_id
 JOIN `acme-prod.evidence.periods` AS p
-  ON l.labeled_at >= p.period_start AND l.labeled_at < p.period_end
+  ON TIMESTAMP(DATETIME(TIMESTAMP(l.labeled_at), COALESCE(a.time_zone, 'UTC'))) >= p.period_start
+  AND TIMESTAMP(DATETIME(TIMESTAMP(l.labeled_at), COALESCE(a.time_zone, 'UTC'))) < p.period_end

@@ -1,6 +1,7 @@
 -- usage_event_periods: each usage event joined to both periods it falls
--- in, its month and its quarter, so that distinct counts and other
--- non-additive figures are computed per period and never summed.
+-- in, its month and its quarter, by occurred_at in the account's time
+-- zone, so that distinct counts and other non-additive figures are
+-- computed per period and never summed.
 -- Grain: one row per event and period (two rows per event).
 -- Columns:
 --   grain, period, period_start, period_end  as in periods
@@ -23,5 +24,7 @@ SELECT
   e.autonomy_level,
   e.handle_time_seconds
 FROM `acme-prod.evidence.usage_events` AS e
+LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = e.account_id
 JOIN `acme-prod.evidence.periods` AS p
-  ON e.occurred_at >= p.period_start AND e.occurred_at < p.period_end
+  ON TIMESTAMP(DATETIME(TIMESTAMP(e.occurred_at), COALESCE(a.time_zone, 'UTC'))) >= p.period_start
+  AND TIMESTAMP(DATETIME(TIMESTAMP(e.occurred_at), COALESCE(a.time_zone, 'UTC'))) < p.period_end

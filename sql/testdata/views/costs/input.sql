@@ -8,9 +8,9 @@
 -- gamma (USD): 0.1 + 0.2 is exactly 0.3.
 INSERT INTO pack_settings VALUES (7, TIMESTAMP '2026-10-15 00:00:00', 2, 0.9, 0, 1, 0.5);
 INSERT INTO accounts VALUES
-  ('acme', 'Acme Health', 'USD', DATE '2027-01-31', 120000, TRUE),
-  ('beta', 'Beta Versicherung', 'EUR', DATE '2027-03-31', 50000, TRUE),
-  ('gamma', 'Gamma Freight', 'USD', NULL, NULL, TRUE);
+  ('acme', 'Acme Health', 'USD', DATE '2027-01-31', 120000, TRUE, 'UTC'),
+  ('beta', 'Beta Versicherung', 'EUR', DATE '2027-03-31', 50000, TRUE, 'UTC'),
+  ('gamma', 'Gamma Freight', 'USD', NULL, NULL, TRUE, 'UTC');
 INSERT INTO cost_lines (line_id, charge_period_start, charge_period_end, account_id, provider, service, charge_category, billed_cost, effective_cost, currency, commitment_purchase) VALUES
   ('p1', TIMESTAMP '2026-07-01 00:00:00', TIMESTAMP '2026-08-01 00:00:00', 'acme', 'AWS', 'Savings Plans', 'Purchase', 720, 720, 'USD', TRUE),
   ('g1', TIMESTAMP '2026-07-03 00:00:00', TIMESTAMP '2026-07-04 00:00:00', 'acme', 'Azure', 'OpenAI', 'Usage', 5.00, 5.00, 'GBP', FALSE),

@@ -8,7 +8,7 @@
 --   support  bounded_automation, 1 of 2 correct -> no autonomy
 --   intake   full_workflow in trial -> workflow candidate, no next level
 INSERT INTO pack_settings VALUES (7, TIMESTAMP '2026-09-20 00:00:00', 2, 0.9, 0, 1, 0.5);
-INSERT INTO accounts VALUES ('acme', 'Acme Health', 'USD', DATE '2027-01-31', 120000, TRUE);
+INSERT INTO accounts VALUES ('acme', 'Acme Health', 'USD', DATE '2027-01-31', 120000, TRUE, 'UTC');
 INSERT INTO account_workflows VALUES
   ('acme', 'claims', 600, 0.10, 60.00, 'draft', FALSE),
   ('acme', 'billing', 300, 0.20, 40.00, 'recommendation', FALSE),

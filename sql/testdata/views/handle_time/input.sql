@@ -12,7 +12,7 @@
 -- estimated_cost_avoided = 3 * 300 s * 60 / 3600 + 1 * 100 s * 40 / 3600 + 0
 --                        = 15 + 1.111111111111111111 (truncated)
 INSERT INTO pack_settings VALUES (7, TIMESTAMP '2026-10-15 00:00:00', 2, 0.9, 0, 1, 0.5);
-INSERT INTO accounts VALUES ('acme', 'Acme Health', 'USD', DATE '2027-01-31', 120000, TRUE);
+INSERT INTO accounts VALUES ('acme', 'Acme Health', 'USD', DATE '2027-01-31', 120000, TRUE, 'UTC');
 INSERT INTO account_workflows VALUES
   ('acme', 'claims', 600, 0.10, 60.00, 'draft', FALSE),
   ('acme', 'billing', 300, 0.20, 40.00, 'recommendation', FALSE),

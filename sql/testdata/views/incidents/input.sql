@@ -2,7 +2,7 @@
 -- still open. The median of the even count is (4 h + 6 h) / 2 = 5 h.
 -- August: one resolved after 1 h. Quarter: 1, 2, 4, 6, 10 h, median 4 h.
 INSERT INTO pack_settings VALUES (7, TIMESTAMP '2026-10-15 00:00:00', 2, 0.9, 0, 1, 0.5);
-INSERT INTO accounts VALUES ('acme', 'Acme Health', 'USD', DATE '2027-01-31', 120000, TRUE);
+INSERT INTO accounts VALUES ('acme', 'Acme Health', 'USD', DATE '2027-01-31', 120000, TRUE, 'UTC');
 INSERT INTO incidents (incident_id, account_id, severity, opened_at, resolved_at, status, workflow) VALUES
   ('P1', 'acme', 'sev1', TIMESTAMP '2026-07-01 00:00:00', TIMESTAMP '2026-07-01 02:00:00', 'resolved', 'claims'),
   ('P2', 'acme', 'sev2', TIMESTAMP '2026-07-02 00:00:00', TIMESTAMP '2026-07-02 04:00:00', 'resolved', NULL),

@@ -7,7 +7,7 @@
 --   r5 incorrect in July, correct in August: July counts it incorrect,
 --      August and the quarter count it correct
 INSERT INTO pack_settings VALUES (7, TIMESTAMP '2026-10-15 00:00:00', 2, 0.9, 0, 1, 0.5);
-INSERT INTO accounts VALUES ('acme', 'Acme Health', 'USD', DATE '2027-01-31', 120000, TRUE);
+INSERT INTO accounts VALUES ('acme', 'Acme Health', 'USD', DATE '2027-01-31', 120000, TRUE, 'UTC');
 INSERT INTO review_labels (label_id, labeled_at, account_id, workflow, case_id, reviewer_id, verdict, failure_category, incorporated_as) VALUES
   ('L1', TIMESTAMP '2026-07-01 09:00:00', 'acme', 'claims', 'r1', 'rev1', 'incorrect', 'hallucination', NULL),
   ('L2', TIMESTAMP '2026-07-05 09:00:00', 'acme', 'claims', 'r1', 'rev2', 'correct', NULL, NULL),
