@@ -145,10 +145,11 @@ func TestMigrateDroppedColumn(t *testing.T) {
 
 func TestMigrateNotNeededForMissingColumns(t *testing.T) {
 	dir := migrateWorkspace(t)
-	// learning_permitted is the last column of accounts, which warehouses
-	// created before it existed lack; postmortem_url sits in the middle of
-	// a fact table, which is loaded by column name.
+	// learning_permitted and time_zone are the last columns of accounts,
+	// which warehouses created before they existed lack; postmortem_url
+	// sits in the middle of a fact table, which is loaded by column name.
 	alterWarehouse(t, dir,
+		"ALTER TABLE accounts DROP COLUMN time_zone",
 		"ALTER TABLE accounts DROP COLUMN learning_permitted",
 		"ALTER TABLE incidents DROP COLUMN postmortem_url")
 
@@ -158,6 +159,9 @@ func TestMigrateNotNeededForMissingColumns(t *testing.T) {
 	}
 	if got := columnType(t, dir, "accounts", "learning_permitted"); got != "BOOLEAN" {
 		t.Errorf("accounts.learning_permitted is %q after the run, want BOOLEAN", got)
+	}
+	if got := columnType(t, dir, "accounts", "time_zone"); got != "VARCHAR" {
+		t.Errorf("accounts.time_zone is %q after the run, want VARCHAR", got)
 	}
 	if got := columnType(t, dir, "incidents", "postmortem_url"); got != "VARCHAR" {
 		t.Errorf("incidents.postmortem_url is %q after the run, want VARCHAR", got)
