@@ -63,6 +63,9 @@ ORDER BY account_id, opened_at, incident_id`
 // finalAfter returns the date on which the period's figures become final:
 // the period end plus the verification window, the date the provisional
 // rule of account_metrics compares data_through with.
+// NOTE: account_metrics compares data_through in the account's time zone,
+// so for an account east of UTC a pack can turn final a day before this
+// UTC date.
 func (s settings) finalAfter(p period) string {
 	return p.End.AddDate(0, 0, int(s.VerificationWindowDays)).Format("2006-01-02")
 }
