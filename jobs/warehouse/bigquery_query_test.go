@@ -146,12 +146,12 @@ func TestBigQueryStagesInGCS(t *testing.T) {
 	if err := w.ReplacePartitions(ctx, "run-abc", root, usageLoad(t, root)); err != nil {
 		t.Fatal(err)
 	}
-	objs, _, err := gcs.ListObjectsWithOptions("ep-staging", fakestorage.ListOptions{})
+	listed, err := gcs.ListObjectsWithOptionsPaginated("ep-staging", fakestorage.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var names []string
-	for _, o := range objs {
+	for _, o := range listed.Objects {
 		names = append(names, o.Name)
 	}
 	want := "loads/run-abc/usage_events/dt=2026-07-01/part-a.parquet,loads/run-abc/usage_events/dt=2026-07-01/part-b.parquet,loads/run-abc/usage_events/dt=2026-07-02/part-b.parquet"
