@@ -2,14 +2,12 @@ package main
 
 import (
 	"fmt"
-	"regexp"
 
 	"github.com/spf13/cobra"
 
+	"evidencepack/jobs/render"
 	"evidencepack/jobs/run"
 )
-
-var periodLabel = regexp.MustCompile(`^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$`)
 
 func newRenderCommand() *cobra.Command {
 	cmd := &cobra.Command{
@@ -41,7 +39,7 @@ func runRender(cmd *cobra.Command, _ []string) error {
 	}
 	periods, _ := cmd.Flags().GetStringSlice("period")
 	for _, p := range periods {
-		if !periodLabel.MatchString(p) {
+		if _, err := render.ParsePeriod(p); err != nil {
 			return usageError{fmt.Errorf("invalid --period %q: use 2026-Q3 or 2026-07", p)}
 		}
 	}

@@ -13,7 +13,7 @@ import (
 // accounts. Every view is read once for the whole batch and its rows are
 // split by account_id into packs.
 type batch struct {
-	period period
+	period Period
 	// dialect qualifies view names and writes the account filter.
 	dialect evsql.Dialect
 	// filter lists the requested account ids, bound as a list parameter of
@@ -45,7 +45,7 @@ func BuildAccounts(ctx context.Context, db *sql.DB, accountIDs []string, periodL
 // TEMP tables for the period (see materializeViews); without it, every
 // query reads the views as defined, which tests compare against.
 func buildBatch(ctx context.Context, db *sql.DB, ids []string, periodLabel string, prov Provenance, materialize bool) ([]*Pack, error) {
-	per, err := parsePeriod(periodLabel)
+	per, err := ParsePeriod(periodLabel)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func buildBatch(ctx context.Context, db *sql.DB, ids []string, periodLabel strin
 // names qualified by src.Dialect, and no TEMP table is created. A nil
 // accountIDs builds every account of the accounts table.
 func BuildAccountsFrom(ctx context.Context, src Source, accountIDs []string, periodLabel string, prov Provenance) ([]*Pack, error) {
-	per, err := parsePeriod(periodLabel)
+	per, err := ParsePeriod(periodLabel)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func BuildAccountsFrom(ctx context.Context, src Source, accountIDs []string, per
 
 // newBatch reads the requested accounts and returns the batch with the
 // account filter that its queries bind.
-func newBatch(ctx context.Context, q Querier, d evsql.Dialect, per period, ids []string) (*batch, []account, error) {
+func newBatch(ctx context.Context, q Querier, d evsql.Dialect, per Period, ids []string) (*batch, []account, error) {
 	all, err := readAccounts(ctx, q, d)
 	if err != nil {
 		return nil, nil, err

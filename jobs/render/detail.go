@@ -66,6 +66,6 @@ ORDER BY account_id, opened_at, incident_id`
 // NOTE: account_metrics compares data_through in the account's time zone,
 // so for an account east of UTC a pack can turn final a day before this
 // UTC date.
-func (s settings) finalAfter(p period) string {
+func (s settings) finalAfter(p Period) string {
 	return p.End.AddDate(0, 0, int(s.VerificationWindowDays)).Format("2006-01-02")
 }

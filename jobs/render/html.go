@@ -22,7 +22,7 @@ var templateFuncs = template.FuncMap{
 	"add":        func(a, b float64) float64 { return a + b },
 	"sub":        func(a, b float64) float64 { return a - b },
 	"date":       func(t time.Time) string { return t.Format("2 Jan 2006") },
-	"lastDay":    func(p period) time.Time { return p.End.AddDate(0, 0, -1) },
+	"lastDay":    func(p Period) time.Time { return p.LastDay() },
 	"short":      shortHash,
 	"stamp":      incidentStamp,
 	"severity":   severityClass,

@@ -14,7 +14,7 @@ type htmlCharts struct {
 	Incidents       timelineChart
 }
 
-func newHTMLCharts(p *Pack, per period) htmlCharts {
+func newHTMLCharts(p *Pack, per Period) htmlCharts {
 	months := make([]string, len(p.Value.Trend))
 	for i, t := range p.Value.Trend {
 		months[i] = t.Month

@@ -8,7 +8,7 @@ import (
 // htmlPage is the data of the HTML pack template.
 type htmlPage struct {
 	Pack      *Pack
-	Period    period
+	Period    Period
 	Headline  []figure
 	Work      []figure
 	Value     []figure
@@ -50,7 +50,7 @@ type emptyText struct {
 // newHTMLPage assembles the page from the pack alone, so a pack read back
 // from its JSON renders the same page.
 func newHTMLPage(p *Pack) (*htmlPage, error) {
-	per, err := parsePeriod(p.Period)
+	per, err := ParsePeriod(p.Period)
 	if err != nil {
 		return nil, err
 	}

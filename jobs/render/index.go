@@ -39,7 +39,7 @@ type indexCell struct {
 // the period sorted by account name that links to each account's HTML
 // pack, and returns its path.
 func WriteIndex(dir, periodLabel string, packs []*Pack) (string, error) {
-	if _, err := parsePeriod(periodLabel); err != nil {
+	if _, err := ParsePeriod(periodLabel); err != nil {
 		return "", err
 	}
 	data, err := encodeIndex(periodLabel, packs)

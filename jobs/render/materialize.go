@@ -41,7 +41,7 @@ var materializedViews = []struct {
 // same period or of its months, which the copies keep. drop removes the
 // TEMP tables, and closes the connection instead when it cannot, so that
 // no other user of the pool reads them. Call drop also when err is set.
-func materializeViews(ctx context.Context, conn *sql.Conn, per period, accounts []string) (drop func(), err error) {
+func materializeViews(ctx context.Context, conn *sql.Conn, per Period, accounts []string) (drop func(), err error) {
 	var created []string
 	drop = func() { dropTempTables(conn, created) }
 	var catalog string

@@ -74,7 +74,7 @@ func zeroIfNull(n nullDecimal) nullDecimal {
 // newPack fills the single-valued fields of a pack. Money that is NULL
 // because the account has no row is shown as zero, except the cost per
 // verified case, which stays n/a without a verified case.
-func newPack(a account, p period, m metrics, prov Provenance) *Pack {
+func newPack(a account, p Period, m metrics, prov Provenance) *Pack {
 	name := a.Name
 	if name == "" {
 		name = a.ID

@@ -48,7 +48,7 @@ func readSettings(ctx context.Context, q Querier, d evsql.Dialect) (settings, er
 // provisional reports whether the verification window of the period's last
 // resolutions is still open at data_through, by the rule of the
 // account_metrics view. An unknown data_through counts as open.
-func (s settings) provisional(p period) bool {
+func (s settings) provisional(p Period) bool {
 	if !s.DataThrough.Valid {
 		return true
 	}

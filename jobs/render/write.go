@@ -25,7 +25,7 @@ func Write(dir string, p *Pack, formats []string) ([]string, error) {
 	if err := checkFileName(p.AccountID); err != nil {
 		return nil, err
 	}
-	if _, err := parsePeriod(p.Period); err != nil {
+	if _, err := ParsePeriod(p.Period); err != nil {
 		return nil, err
 	}
 	if len(formats) == 0 {
