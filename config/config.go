@@ -10,8 +10,8 @@ type Config struct {
 	// LookbackDays is how many days before the logical date each run
 	// reprocesses so that late rows land. The default is 0.
 	LookbackDays int `yaml:"lookback_days"`
-	// OutputDir is where facts, quarantine files, manifests and packs are
-	// written. The default is "out". Relative paths are taken from the
+	// OutputDir is the directory of facts, quarantine files, manifests
+	// and packs. The default is "out". Relative paths are taken from the
 	// directory of the config file.
 	OutputDir string `yaml:"output_dir"`
 	// Warehouse selects and configures the warehouse the facts are loaded
@@ -169,7 +169,8 @@ type Source struct {
 	// Freshness sets how old the source's newest fact may be at the end
 	// of the run's window; nil checks nothing.
 	Freshness *Freshness `yaml:"freshness"`
-	// Location is where the records live; the default reads Paths.
+	// Location is the place the records are read from. The default
+	// reads Paths.
 	Location Location `yaml:"location"`
 }
 

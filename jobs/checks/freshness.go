@@ -12,8 +12,8 @@ import (
 	"evidencepack/transforms"
 )
 
-// FreshnessResult is how old one source's newest fact is at the end of the
-// window. Status and Severity read as in Result: a failed result of
+// FreshnessResult is the age of one source's newest fact at the end of
+// the window. Status and Severity read as in Result: a failed result of
 // severity error stops the run.
 type FreshnessResult struct {
 	Source string `json:"source"`

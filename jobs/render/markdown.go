@@ -148,7 +148,7 @@ func writeCandidates(b *bytes.Buffer, p *Pack) {
 	writeFeedbackLabels(b, p.FeedbackIncorporatedLabels)
 }
 
-// writeFeedbackLabels writes the table of incorporated labels, and says
+// writeFeedbackLabels writes the table of incorporated labels, and states
 // how many are listed when the pack lists fewer than the total.
 func writeFeedbackLabels(b *bytes.Buffer, list *FeedbackLabels) {
 	if list == nil || len(list.Labels) == 0 {
@@ -165,7 +165,7 @@ func writeFeedbackLabels(b *bytes.Buffer, list *FeedbackLabels) {
 	}
 }
 
-// feedbackListedText says how many of the incorporated labels are listed.
+// feedbackListedText states how many of the incorporated labels are listed.
 func feedbackListedText(list *FeedbackLabels) string {
 	return fmt.Sprintf("The latest %d of %d incorporated labels are listed.", list.Listed, list.Total)
 }

@@ -25,8 +25,8 @@ type Pack struct {
 	// were selected with.
 	ExpansionThresholds ExpansionThresholds `yaml:"expansion_thresholds" json:"expansion_thresholds"`
 	// FeedbackIncorporated is nil when the contract does not permit
-	// learning from the account's data, and FeedbackIncorporatedNote says
-	// so.
+	// learning from the account's data, and FeedbackIncorporatedNote gives
+	// the reason.
 	FeedbackIncorporated     *int64 `yaml:"feedback_incorporated" json:"feedback_incorporated"`
 	FeedbackIncorporatedNote string `yaml:"feedback_incorporated_note,omitempty" json:"feedback_incorporated_note,omitempty"`
 	// FeedbackIncorporatedLabels lists the labels that FeedbackIncorporated

@@ -66,7 +66,7 @@ func TestCheckScopePerCheckOverride(t *testing.T) {
 	insertBadCostLine(t, cfg)
 
 	// The built-in check gets scope table and severity warn, and a
-	// custom_sql check reads the old row whatever checks_scope says.
+	// custom_sql check reads the old row whatever checks_scope is set to.
 	cfg.Checks = []config.Check{
 		{Name: "cost_lines.not_null", Scope: config.ScopeTable, Severity: config.SeverityWarn},
 		{Name: "null lines", Kind: config.CheckCustomSQL, Severity: config.SeverityWarn,

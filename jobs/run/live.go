@@ -22,8 +22,8 @@ var sourceStateTable = warehouse.Statement{Name: "source_state", SQL: `CREATE TA
   updated_at TIMESTAMP
 )`}
 
-// readSource reads a source's files, or asks its live location for its
-// records, into sink.
+// readSource reads a source's files, or requests its records from its
+// live location, into sink.
 func (r *runner) readSource(ctx context.Context, src config.Source, sink *sourceSink, log *slog.Logger) error {
 	var source sources.Source
 	var err error

@@ -35,7 +35,7 @@ type Manifest struct {
 	InputsSHA256 string      `json:"inputs_sha256"`
 	ViewsSHA256  string      `json:"views_sha256"`
 	Inputs       []InputFile `json:"inputs"`
-	// Fetches are what the live sources read: endpoint, pages, rows,
+	// Fetches are the reads of the live sources: endpoint, pages, rows,
 	// bytes, hash and high-water marks.
 	Fetches      []sources.Fetch         `json:"fetches,omitempty"`
 	Sources      map[string]*SourceStats `json:"sources"`
@@ -44,7 +44,8 @@ type Manifest struct {
 	RenderInputs *RenderInputs           `json:"render_inputs,omitempty"`
 	Steps        []StepTiming            `json:"steps"`
 	Warehouse    string                  `json:"warehouse"`
-	// File is where the manifest was written; it is not part of the JSON.
+	// File is the path the manifest was written to. It is not part of
+	// the JSON.
 	File string `json:"-"`
 	// Checks are the data quality checks run after the load, with the
 	// query and a sample of the failing rows of each failed one.

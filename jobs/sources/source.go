@@ -28,7 +28,7 @@ type Source interface {
 	Extract(ctx context.Context, sink transforms.Sink) (*Report, error)
 }
 
-// Report is what a source fetched in one run.
+// Report is the record of what a source fetched in one run.
 type Report struct {
 	// Records is the number of records reported to the sink.
 	Records int64
@@ -56,7 +56,7 @@ type Fetch struct {
 	HighWaterMarks map[string]string `json:"high_water_marks,omitempty"`
 }
 
-// Options are what a run passes to every live source.
+// Options are the settings a run passes to every live source.
 type Options struct {
 	// From and To are the first and last logical dates of the window,
 	// inclusive, as UTC midnights.

@@ -10,8 +10,8 @@ import (
 )
 
 // insertJob stores a job as finished: with FailJob's error result when
-// the hook returns one. An id that exists gets HTTP 409, as BigQuery
-// answers a retried insert.
+// the hook returns one. An id that exists gets HTTP 409, which is how
+// BigQuery responds to a retried insert.
 func (s *Server) insertJob(w http.ResponseWriter, project string, body, media []byte) {
 	var job bq.Job
 	if err := json.Unmarshal(body, &job); err != nil {
