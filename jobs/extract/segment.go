@@ -42,25 +42,62 @@ var transportMembers = []string{"messageId", "sentAt", "receivedAt", "requestId"
 // it. An event without a messageId gets the whole digest.
 type segmentReader struct {
 	conv *converter
+	// decodeMaps makes every event go through recordFromMap, so tests
+	// can compare both paths.
+	decodeMaps bool
 }
 
 // Read streams one Segment file.
 func (r *segmentReader) Read(ctx context.Context, file string, sink transforms.Sink) (int64, error) {
 	em := newEmitter(ctx, r.conv, file, sink)
 	layout := jsonLayout{arrays: []string{"batch"}, siblings: true}
+	paths := withOverrides(segmentFields, r.conv.src.Fields)
+	compiled := compilePaths(paths)
 	err := streamJSONFile(em, layout, func(em *emitter) func(jsonRecord) error {
 		return func(rec jsonRecord) error {
 			o, err := em.next()
 			if err != nil {
 				return err
 			}
-			return r.record(em, o, rec)
+			return r.record(em, o, rec, paths, compiled)
 		}
 	})
 	return em.records, err
 }
 
-func (r *segmentReader) record(em *emitter, o transforms.Origin, rec jsonRecord) error {
+// record converts one event read from a tape. Events that the tape does
+// not accept go to recordFromMap, which produces the same outcome for
+// valid events and names the error of invalid ones.
+func (r *segmentReader) record(em *emitter, o transforms.Origin, rec jsonRecord, paths fieldPaths, compiled map[string][]jsonPath) error {
+	tape := tapePool.Get().(*jsonTape)
+	defer tapePool.Put(tape)
+	if r.decodeMaps || !tape.parse(rec.raw) {
+		return r.recordFromMap(em, o, rec, paths)
+	}
+	event := int32(0)
+	if msg := tape.member(0, "message"); msg >= 0 && tape.nodes[msg].kind == tapeObject {
+		if kind := tape.member(0, "type"); kind < 0 || tape.nodes[kind].kind == tapeNull {
+			event = msg
+		}
+	}
+	kind := ""
+	if v := tape.member(event, "type"); v >= 0 {
+		kind, _ = tape.jsonText(v)
+	}
+	if kind != "track" {
+		return rejectNotTrack(em, o, kind)
+	}
+	fields := &tapeFields{tape: tape, root: event, paths: compiled, fallback: rec.siblings}
+	if _, overridden := r.conv.src.Fields["event_id"]; !overridden {
+		fields.computedColumn = "event_id"
+		fields.computed = tape.segmentEventID(event)
+	}
+	e, ferr := r.conv.usageEvent(fields, o)
+	return em.outcome(o, e, ferr)
+}
+
+// recordFromMap converts one event decoded into maps.
+func (r *segmentReader) recordFromMap(em *emitter, o transforms.Origin, rec jsonRecord, paths fieldPaths) error {
 	event, err := decodeObject(rec.raw)
 	if err != nil {
 		return em.rejectRecord(o, "invalid JSON event: "+err.Error(), rec.raw)
@@ -69,19 +106,23 @@ func (r *segmentReader) record(em *emitter, o transforms.Origin, rec jsonRecord)
 		event = msg
 	}
 	if kind, _ := jsonText(event["type"]); kind != "track" {
-		reason := "event type " + kind + " is not track"
-		if kind == "" {
-			reason = "event has no type"
-		}
-		return em.reject(transforms.Reject{Origin: o, Column: "type", Reason: reason, Raw: kind})
+		return rejectNotTrack(em, o, kind)
 	}
-	fields := &jsonFields{root: event, paths: withOverrides(segmentFields, r.conv.src.Fields)}
+	fields := &jsonFields{root: event, paths: paths}
 	fields.fallback = rec.siblings
 	if _, overridden := r.conv.src.Fields["event_id"]; !overridden {
 		fields.setComputed(nil, "event_id", segmentEventID(event))
 	}
 	e, ferr := r.conv.usageEvent(fields, o)
 	return em.outcome(o, e, ferr)
+}
+
+func rejectNotTrack(em *emitter, o transforms.Origin, kind string) error {
+	reason := "event type " + kind + " is not track"
+	if kind == "" {
+		reason = "event has no type"
+	}
+	return em.reject(transforms.Reject{Origin: o, Column: "type", Reason: reason, Raw: kind})
 }
 
 // segmentEventID returns the event_id described on segmentReader.
@@ -104,4 +145,22 @@ func segmentEventID(event map[string]any) fieldValue {
 		return fieldValue{Text: digest, Name: "messageId", Found: true}
 	}
 	return fieldValue{Text: id + "#" + digest[:12], Name: "messageId", Found: true}
+}
+
+// segmentEventID returns the event_id described on segmentReader for the
+// event at node event. It hashes the same bytes as the map-based
+// segmentEventID.
+func (t *jsonTape) segmentEventID(event int32) fieldValue {
+	t.out = t.appendCanonical(t.out[:0], event, transportMembers)
+	sum := sha256.Sum256(t.out)
+	var digest [2 * sha256.Size]byte
+	hex.Encode(digest[:], sum[:])
+	id := ""
+	if v := t.member(event, "messageId"); v >= 0 {
+		id, _ = t.jsonText(v)
+	}
+	if id == "" {
+		return fieldValue{Text: string(digest[:]), Name: "messageId", Found: true}
+	}
+	return fieldValue{Text: id + "#" + string(digest[:12]), Name: "messageId", Found: true}
 }
