@@ -4,23 +4,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 
 	"evidencepack/config"
 	"evidencepack/jobs/extract"
 	"evidencepack/jobs/sources"
 	"evidencepack/jobs/warehouse"
 )
-
-// sourceStateTable stores the high-water mark of each live source. A run
-// writes it in its load transaction, so a mark advances only with the
-// facts read up to it.
-var sourceStateTable = warehouse.Statement{Name: "source_state", SQL: `CREATE TABLE IF NOT EXISTS source_state (
-  source VARCHAR,
-  key VARCHAR,
-  value VARCHAR,
-  run_id VARCHAR,
-  updated_at TIMESTAMP
-)`}
 
 // readSource reads a source's files, or requests its records from its
 // live location, into sink.
@@ -87,57 +78,30 @@ func (r *runner) liveSource(ctx context.Context, src config.Source) (sources.Sou
 }
 
 // readSourceState returns the marks the last successful run stored for a
-// source. Only DuckDB keeps them.
-// NOTE: with BigQuery as the warehouse no mark is stored, so live sources
-// read the window's dates only.
+// source in the warehouse, DuckDB or BigQuery.
 func (r *runner) readSourceState(ctx context.Context, source string) (map[string]string, error) {
 	if err := r.openWarehouse(ctx); err != nil {
 		return nil, err
 	}
-	state := map[string]string{}
-	if r.wh == nil {
-		return state, nil
-	}
-	if err := r.wh.Exec(ctx, []warehouse.Statement{sourceStateTable}); err != nil {
-		return nil, stepErr("extract", ErrWarehouse, err)
-	}
-	rows, err := r.wh.DB().QueryContext(ctx, "SELECT key, value FROM source_state WHERE source = ?", source)
+	state, err := r.store.ReadSourceState(ctx, source)
 	if err != nil {
-		return nil, stepErr("extract", ErrWarehouse, fmt.Errorf("read source_state of %s: %w", source, err))
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var key, value string
-		if err := rows.Scan(&key, &value); err != nil {
-			return nil, stepErr("extract", ErrWarehouse, fmt.Errorf("read source_state of %s: %w", source, err))
-		}
-		state[key] = value
-	}
-	if err := rows.Err(); err != nil {
-		return nil, stepErr("extract", ErrWarehouse, fmt.Errorf("read source_state of %s: %w", source, err))
+		return nil, stepErr("extract", ErrWarehouse, err)
 	}
 	return state, nil
 }
 
-// sourceStateStatements replace the stored marks of the live sources
-// with the ones this run read up to.
-func (r *runner) sourceStateStatements() []warehouse.Statement {
-	if len(r.liveState) == 0 || r.wh == nil {
-		return nil
-	}
-	stmts := []warehouse.Statement{sourceStateTable}
+// sourceMarks returns the marks that the live sources of this run read
+// up to, in config order and by key, for the load to store.
+func (r *runner) sourceMarks() []warehouse.SourceMark {
+	var marks []warehouse.SourceMark
 	now := r.now().UTC()
 	for _, src := range r.cfg.Sources {
-		for key, value := range r.liveState[src.Name] {
-			stmts = append(stmts,
-				warehouse.Statement{Name: "clear source_state " + src.Name + "/" + key,
-					SQL: "DELETE FROM source_state WHERE source = ? AND key = ?", Args: []any{src.Name, key}},
-				warehouse.Statement{Name: "source_state " + src.Name + "/" + key,
-					SQL:  "INSERT INTO source_state VALUES (?, ?, ?, ?, ?)",
-					Args: []any{src.Name, key, value, r.provisionalRunID(), now}})
+		state := r.liveState[src.Name]
+		for _, key := range slices.Sorted(maps.Keys(state)) {
+			marks = append(marks, warehouse.SourceMark{Source: src.Name, Key: key, Value: state[key], UpdatedAt: now})
 		}
 	}
-	return stmts
+	return marks
 }
 
 // inputsForDigest returns the input files with one entry per live fetch,

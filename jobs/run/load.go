@@ -58,8 +58,10 @@ func toStatements(in []evsql.Statement) []warehouse.Statement {
 
 // load replaces the window's partitions of every fact table, the
 // partitions outside the window that sources with replace: input_dates
-// cover, the accounts, the pack settings and the views. DuckDB does it in
-// one transaction; BigQuery with one load job per table and date.
+// cover, the accounts, the pack settings and the views, and stores the
+// marks of live sources. DuckDB does it in one transaction. BigQuery uses
+// one load job per table and date and appends the marks after every
+// other job succeeded.
 func (r *runner) load(ctx context.Context) error {
 	if err := r.openWarehouse(ctx); err != nil {
 		return err
@@ -84,7 +86,7 @@ func (r *runner) load(ctx context.Context) error {
 	batch := warehouse.Batch{
 		RunID: r.provisionalRunID(), FactsDir: r.factsDir(), Tables: loads,
 		Accounts: r.cfg.Accounts, Settings: warehouse.PackSettings(r.packSettingsRow()),
-		Views: toStatements(views), Extra: r.sourceStateStatements(),
+		Views: toStatements(views), SourceMarks: r.sourceMarks(),
 	}
 	if err := r.store.Load(ctx, batch); err != nil {
 		return stepErr("load", ErrWarehouse, err)

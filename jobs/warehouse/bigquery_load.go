@@ -29,9 +29,11 @@ type partitionLoad struct {
 }
 
 // Load replaces the partitions, then the accounts and pack settings, then
-// the views. Each partition is replaced atomically by its own load job,
-// so a failed run may leave some of its dates replaced and others not;
-// running the same window again replaces them all.
+// the views, and last appends the marks of live sources. Each partition
+// is replaced atomically by its own load job, so a failed run may leave
+// some of its dates replaced and others not. Running the same window
+// again replaces them all. The marks are stored only after every other
+// job succeeded, so a failed load never advances them.
 func (w *BigQuery) Load(ctx context.Context, b Batch) error {
 	if err := w.ReplacePartitions(ctx, b.RunID, b.FactsDir, b.Tables); err != nil {
 		return err
@@ -39,7 +41,10 @@ func (w *BigQuery) Load(ctx context.Context, b Batch) error {
 	if err := w.LoadDimensions(ctx, b.RunID, b.Accounts, b.Settings); err != nil {
 		return err
 	}
-	return w.CreateViews(ctx, b.Views)
+	if err := w.CreateViews(ctx, b.Views); err != nil {
+		return err
+	}
+	return w.writeSourceState(ctx, b.RunID, b.SourceMarks)
 }
 
 // ReplacePartitions replaces every partition the loads cover: the dates
@@ -54,6 +59,9 @@ func (w *BigQuery) ReplacePartitions(ctx context.Context, runID, factsDir string
 		return err
 	}
 	if err := w.checkSizes(loads); err != nil {
+		return err
+	}
+	if err := checkLoadLimits(loads, w.cfg.StagingBucket != ""); err != nil {
 		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)

@@ -49,6 +49,7 @@ func tableSpecs() ([]tableSpec, error) {
 		}
 		specs = append(specs, tableSpec{name: t, schema: s})
 	}
+	specs = append(specs, sourceStateSpec())
 	return specs, nil
 }
 

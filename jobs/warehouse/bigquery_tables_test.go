@@ -89,8 +89,8 @@ func TestBigQueryPlanWritesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(changes) != 8 {
-		t.Errorf("plan has %d changes, want 8 tables to create: %v", len(changes), changes)
+	if len(changes) != 9 {
+		t.Errorf("plan has %d changes, want 9 tables to create: %v", len(changes), changes)
 	}
 	for _, r := range srv.Requests() {
 		if r.Method != "GET" {

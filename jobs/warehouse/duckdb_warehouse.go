@@ -26,12 +26,13 @@ const runsTable = `CREATE TABLE IF NOT EXISTS runs (
 // Dialect returns the DuckDB dialect.
 func (w *DuckDB) Dialect() evsql.Dialect { return evsql.DuckDB() }
 
-// Load replaces the partitions, the accounts, the pack settings and the
-// views in one transaction.
+// Load replaces the partitions, the accounts, the pack settings, the
+// views and the marks of live sources in one transaction.
 func (w *DuckDB) Load(ctx context.Context, b Batch) error {
 	extra := append(AccountStatements(b.Accounts), SettingsStatements(b.Settings)...)
 	extra = append(extra, b.Views...)
 	extra = append(extra, b.Extra...)
+	extra = append(extra, sourceStateStatements(b.RunID, b.SourceMarks)...)
 	return w.Replace(ctx, b.Tables, extra)
 }
 

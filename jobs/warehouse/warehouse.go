@@ -21,6 +21,9 @@ type Warehouse interface {
 	Load(ctx context.Context, b Batch) error
 	// RecordRun appends one row to the runs table.
 	RecordRun(ctx context.Context, rec RunRecord) error
+	// ReadSourceState returns the newest high-water mark of each key that
+	// a successful load stored for a live source.
+	ReadSourceState(ctx context.Context, source string) (map[string]string, error)
 	Querier
 	Close() error
 }
@@ -37,9 +40,14 @@ type Batch struct {
 	// Views are CREATE OR REPLACE VIEW statements in the warehouse's
 	// dialect, in dependency order.
 	Views []Statement
-	// Extra are statements run last in the load, such as the source_state
-	// rows of live sources. DuckDB runs them in the load transaction.
+	// Extra are statements run last in the load. DuckDB runs them in the
+	// load transaction; BigQuery does not run them.
 	Extra []Statement
+	// SourceMarks are the high-water marks of the live sources that the
+	// run read up to. They are stored only once everything else of the
+	// batch is loaded: DuckDB in the load transaction, BigQuery after the
+	// last load and view job succeeded.
+	SourceMarks []SourceMark
 }
 
 // PackSettings is the one row of pack_settings.

@@ -38,14 +38,18 @@ func (s *Server) insertJob(w http.ResponseWriter, project string, body, media []
 	}
 	fail := s.FailJob
 	s.mu.Unlock()
+	var failure *bq.ErrorProto
 	if fail != nil {
-		if e := fail(&job); e != nil {
-			s.mu.Lock()
-			job.Status.ErrorResult = e
-			job.Status.Errors = []*bq.ErrorProto{e}
-			s.mu.Unlock()
-		}
+		failure = fail(&job)
 	}
+	s.mu.Lock()
+	if failure != nil {
+		job.Status.ErrorResult = failure
+		job.Status.Errors = []*bq.ErrorProto{failure}
+	} else {
+		s.applyLoad(&job, media)
+	}
+	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, s.snapshot(id))
 }
 

@@ -3,7 +3,9 @@
 // option.WithoutAuthentication. It serves just enough of datasets, tables,
 // jobs (with multipart and resumable media uploads), jobs.query and
 // jobs.getQueryResults, finishes every job at once and records every
-// request, so tests can assert what the client sent.
+// request, so tests can assert what the client sent. It keeps the loads
+// that each table contains (see Loaded) but runs no query, because the
+// QueryResult hook returns the rows.
 package bqfake
 
 import (
@@ -51,6 +53,8 @@ type Server struct {
 	media    map[string][]byte
 	uploads  map[string]*upload
 	deleted  []string
+	// contents holds, per dataset.table, the loads its rows come from.
+	contents map[string][]Load
 }
 
 // New starts a fake on a loopback port. Close it when done.
@@ -58,6 +62,7 @@ func New() *Server {
 	s := &Server{
 		datasets: map[string]*bq.Dataset{}, tables: map[string]*bq.Table{},
 		jobs: map[string]*bq.Job{}, media: map[string][]byte{}, uploads: map[string]*upload{},
+		contents: map[string][]Load{},
 	}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s

@@ -121,7 +121,7 @@ func (s *Server) patchTable(w http.ResponseWriter, key string, body []byte) {
 func (s *Server) deleteTable(w http.ResponseWriter, dataset, table string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	base, _, _ := strings.Cut(table, "$")
+	base, partition, _ := strings.Cut(table, "$")
 	if s.tables[dataset+"."+base] == nil {
 		notFound(w, "Table "+dataset+"."+base)
 		return
@@ -129,6 +129,7 @@ func (s *Server) deleteTable(w http.ResponseWriter, dataset, table string) {
 	if base == table {
 		delete(s.tables, dataset+"."+table)
 	}
+	s.dropPartition(dataset, base, partition)
 	s.deleted = append(s.deleted, table)
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -1,0 +1,1 @@
+SELECT account_id, COALESCE(name, ''), COALESCE(currency, '') FROM `acme-prod.evidence.accounts`

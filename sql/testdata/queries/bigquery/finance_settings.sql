@@ -1,0 +1,1 @@
+SELECT data_through, verification_window_days FROM `acme-prod.evidence.pack_settings`

@@ -1,0 +1,1 @@
+SELECT data_through, verification_window_days FROM pack_settings
