@@ -164,7 +164,8 @@ type Source struct {
 	SensitiveFields []string `yaml:"sensitive_fields"`
 	// Replace selects the date partitions a run replaces for this source:
 	// ReplaceWindow or ReplaceInputDates. The default is ReplaceInputDates
-	// for costs and ReplaceWindow for the other kinds.
+	// for costs and for the postgres, pagerduty_api and labelstudio_api
+	// locations, and ReplaceWindow otherwise.
 	Replace string `yaml:"replace"`
 	// Freshness sets how old the source's newest fact may be at the end
 	// of the run's window; nil checks nothing.

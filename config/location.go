@@ -17,6 +17,9 @@ const (
 	LocationBigQueryBilling = "bigquery_billing"
 )
 
+// DefaultMaxLookbackDays is the default of location.max_lookback_days.
+const DefaultMaxLookbackDays = 7
+
 // LocationTypes lists the valid values of location.type.
 var LocationTypes = []string{LocationFiles, LocationPagerDutyAPI, LocationLabelStudioAPI,
 	LocationPostgres, LocationGCS, LocationBigQueryBilling}
@@ -62,8 +65,13 @@ type Location struct {
 	CursorColumn string `yaml:"cursor_column"`
 	// Overlap is how far below the high-water mark each run reads again:
 	// a duration such as 10m for a timestamp cursor, a count for an
-	// integer cursor. The default is 0.
+	// integer cursor. The default is 0 for postgres and 10m for
+	// labelstudio_api, whose mark is a task updated_at.
 	Overlap string `yaml:"overlap"`
+	// MaxLookbackDays is how many days before the window a pagerduty_api
+	// run fetches when runs were missed since the last fetched date. A
+	// longer gap fails the run. The default is 7.
+	MaxLookbackDays *int `yaml:"max_lookback_days"`
 	// Project is the Google Cloud project that runs BigQuery queries.
 	Project string `yaml:"project"`
 	// Endpoint replaces the Google API endpoint of gcs and
@@ -102,8 +110,19 @@ func (s *Source) applyLocationDefaults() {
 	case LocationPagerDutyAPI:
 		l.URL = defaultString(l.URL, "https://api.pagerduty.com")
 		l.TokenEnv = defaultString(l.TokenEnv, "PAGERDUTY_TOKEN")
+		if l.MaxLookbackDays == nil {
+			days := DefaultMaxLookbackDays
+			l.MaxLookbackDays = &days
+		}
+		// A run also fetches the dates of missed runs and of incidents
+		// still open at the last fetch, and must replace those partitions.
+		s.Replace = defaultString(s.Replace, ReplaceInputDates)
 	case LocationLabelStudioAPI:
 		l.TokenEnv = defaultString(l.TokenEnv, "LABEL_STUDIO_TOKEN")
+		l.Overlap = defaultString(l.Overlap, "10m")
+		// A run fetches whole the dates of labels changed since the last
+		// run, and must replace those partitions.
+		s.Replace = defaultString(s.Replace, ReplaceInputDates)
 	case LocationPostgres:
 		l.DSNEnv = defaultString(l.DSNEnv, "EVIDENCEPACK_PG_DSN")
 		// A run also reads the whole dates that rows changed since the
@@ -144,10 +163,16 @@ func (s *Source) validateLocation(ck *checker, key string) {
 		s.requirePaths(ck, key, "gs://")
 	case LocationPagerDutyAPI:
 		requireURL(ck, key, l.URL)
+		if l.MaxLookbackDays != nil && *l.MaxLookbackDays < 0 {
+			ck.fail(key+".max_lookback_days", "must be 0 or more, got %d", *l.MaxLookbackDays)
+		}
 	case LocationLabelStudioAPI:
 		requireURL(ck, key, l.URL)
 		if l.ProjectID <= 0 {
 			ck.fail(key+".project_id", "the Label Studio project id is required")
+		}
+		if d, err := l.OverlapDuration(); err != nil || d < 0 {
+			ck.fail(key+".overlap", "must be a duration of 0 or more such as 10m, got %q", l.Overlap)
 		}
 	case LocationPostgres:
 		s.validatePostgres(ck, key)

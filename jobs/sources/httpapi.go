@@ -34,6 +34,10 @@ type apiClient struct {
 	http     *http.Client
 	sleep    func(context.Context, time.Duration) error
 	log      *slog.Logger
+	// firstServed is the Date header of the first 200 response, the
+	// server's clock when the first page of a fetch was read; zero until
+	// then or when the server sends no valid Date.
+	firstServed time.Time
 }
 
 // errAuth marks a 401 or 403 response.
@@ -89,6 +93,9 @@ func (c *apiClient) classify(endpoint string, resp *http.Response, body []byte) 
 	status := resp.StatusCode
 	switch {
 	case status == http.StatusOK:
+		if served, err := http.ParseTime(resp.Header.Get("Date")); err == nil && c.firstServed.IsZero() {
+			c.firstServed = served.UTC()
+		}
 		return body, 0, nil
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return nil, -1, fmt.Errorf("GET %s: HTTP %d: %w: check the token in the environment variable %s",
