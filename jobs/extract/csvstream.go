@@ -1,10 +1,11 @@
 package extract
 
 import (
+	"bufio"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -34,102 +35,117 @@ func newCSVHeader(file string, names []string) (*csvHeader, error) {
 // csvRowFunc handles one data row.
 type csvRowFunc func(o transforms.Origin, h *csvHeader, row []string) error
 
-// csvItem is one CSV record queued for a worker: a row to handle, or a
-// record rejected whole with its reason and raw text.
-type csvItem struct {
-	row    []string
-	reason string
-	raw    []byte
-}
-
 // streamCSV reads the header of a CSV file, passes it to check, and hands
-// every data row to the function that handler returns, on a pool of
-// workers (see recordPool). A row that cannot be parsed, or that has more
-// fields than the header, is rejected. A shorter row is handed on: its
-// missing trailing fields read as absent.
+// every data row to the function that handler returns. The file is cut
+// into chunks of complete records (see csvSplitter), and one worker per
+// CPU parses and handles whole chunks (see recordPool), so facts, rejects
+// and record numbers are those of a sequential read. A row that cannot be
+// parsed, that has more fields than the header, or that is longer than
+// maxCSVRecordBytes is rejected. A shorter row is handed on: its missing
+// trailing fields read as absent.
 func streamCSV(em *emitter, delimiter rune, check func(*csvHeader) error, handler func(em *emitter) csvRowFunc) error {
 	f, br, err := openInput(em.file)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	r := csv.NewReader(br)
-	r.Comma = delimiter
-	r.FieldsPerRecord = -1
-	first, err := r.Read()
-	if err != nil {
-		if err == io.EOF {
-			return fmt.Errorf("read %s: empty file, expected a header row", em.file)
-		}
-		return fmt.Errorf("read %s: header: %w", em.file, err)
-	}
-	header, err := newCSVHeader(em.file, first)
+	header, err := readCSVHeader(em.file, f, br, delimiter)
 	if err != nil {
 		return err
 	}
 	if err := check(header); err != nil {
 		return fmt.Errorf("read %s: %w", em.file, err)
 	}
-	pool := newRecordPool(em, csvItemHandler(header, handler))
+	splitter := newCSVSplitter(delimiter)
+	pool := newRecordPool(em, csvChunkHandler(header, delimiter, splitter, handler))
 	defer pool.close()
-	return streamCSVRows(em, r, header, pool)
+	// Each chunk is a batch of its own, because the worker that handles
+	// it parses all its records. Errors of pool.add name the file already.
+	var addErr error
+	err = splitter.split(em.ctx, f, func(c csvChunk) error {
+		addErr = pool.add(c, poolBatchBytes)
+		return addErr
+	})
+	switch {
+	case addErr != nil:
+		return addErr
+	case err != nil:
+		if derr := pool.drain(); derr != nil {
+			return derr
+		}
+		return em.wrap(err)
+	}
+	return pool.drain()
 }
 
-// csvItemHandler returns the worker function of csvItems.
-func csvItemHandler(header *csvHeader, handler func(em *emitter) csvRowFunc) func(em *emitter) func(csvItem) error {
-	return func(em *emitter) func(csvItem) error {
+// readCSVHeader reads the header row with encoding/csv, so that its parse
+// errors name their line and column, and leaves f at the first byte after
+// it. br reads f from just after the byte order mark, if any.
+func readCSVHeader(file string, f *os.File, br *bufio.Reader, delimiter rune) (*csvHeader, error) {
+	pos, err := f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	start := pos - int64(br.Buffered())
+	r := csv.NewReader(io.LimitReader(br, maxCSVRecordBytes+1))
+	r.Comma = delimiter
+	r.FieldsPerRecord = -1
+	first, err := r.Read()
+	switch {
+	case r.InputOffset() > maxCSVRecordBytes:
+		return nil, fmt.Errorf("read %s: header is longer than the %d-byte limit of a CSV record", file, maxCSVRecordBytes)
+	case err == io.EOF:
+		return nil, fmt.Errorf("read %s: empty file, expected a header row", file)
+	case err != nil:
+		return nil, fmt.Errorf("read %s: header: %w", file, err)
+	}
+	if _, err := f.Seek(start+r.InputOffset(), io.SeekStart); err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	return newCSVHeader(file, first)
+}
+
+// csvChunkHandler returns the worker function of csvChunks: it parses
+// each record of a chunk and hands it to the row function, or rejects it.
+func csvChunkHandler(header *csvHeader, delimiter rune, splitter *csvSplitter, handler func(em *emitter) csvRowFunc) func(em *emitter) func(csvChunk) error {
+	return func(em *emitter) func(csvChunk) error {
 		handle := handler(em)
-		return func(it csvItem) error {
-			o, err := em.next()
-			if err != nil {
-				return err
+		parser := newCSVParser(delimiter)
+		return func(c csvChunk) error {
+			if c.reason != "" {
+				o, err := em.next()
+				if err != nil {
+					return err
+				}
+				return em.rejectRecord(o, c.reason, c.raw)
 			}
-			if it.reason != "" {
-				return em.rejectRecord(o, it.reason, it.raw)
+			for pos := 0; ; {
+				row, next, ok, perr := parser.next(c.data, pos)
+				if !ok {
+					break
+				}
+				pos = next
+				o, err := em.next()
+				if err != nil {
+					return err
+				}
+				switch {
+				case perr != nil:
+					err = em.rejectRecord(o, "invalid CSV: "+perr.Error(), nil)
+				case len(row) > len(header.names):
+					reason := fmt.Sprintf("row has %d fields, the header has %d", len(row), len(header.names))
+					err = em.rejectRecord(o, reason, []byte(strings.Join(row, string(delimiter))))
+				default:
+					err = handle(o, header, row)
+				}
+				if err != nil {
+					return err
+				}
 			}
-			return handle(o, header, it.row)
+			splitter.recycle(c.data)
+			return nil
 		}
 	}
-}
-
-// streamCSVRows queues every record after the header. Each row is a new
-// slice, because the workers keep the rows until they handle them.
-func streamCSVRows(em *emitter, r *csv.Reader, header *csvHeader, pool *recordPool[csvItem]) error {
-	for {
-		row, err := r.Read()
-		if err == io.EOF {
-			return pool.drain()
-		}
-		var (
-			parseErr *csv.ParseError
-			item     csvItem
-		)
-		switch {
-		case errors.As(err, &parseErr):
-			item.reason = "invalid CSV: " + parseErr.Err.Error()
-		case err != nil:
-			if derr := pool.drain(); derr != nil {
-				return derr
-			}
-			return em.wrap(err)
-		case len(row) > len(header.names):
-			item.reason = fmt.Sprintf("row has %d fields, the header has %d", len(row), len(header.names))
-			item.raw = []byte(strings.Join(row, string(r.Comma)))
-		default:
-			item.row = row
-		}
-		if err := pool.add(item, rowSize(row)); err != nil {
-			return err
-		}
-	}
-}
-
-func rowSize(row []string) int {
-	n := 16 * len(row)
-	for _, v := range row {
-		n += len(v)
-	}
-	return n
 }
 
 // csvDelimiter returns the configured field separator, "," by default.
