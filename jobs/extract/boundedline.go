@@ -28,11 +28,18 @@ type lineReader struct {
 // than max it returns the first lineRawPrefix bytes with tooLong set and
 // the line's full length in size, after skipping the rest of the line. At
 // the end of input it returns io.EOF, with the last line if it has no
-// line break.
+// line break. The line is valid until the next call.
 func (lr *lineReader) next() (line []byte, size int64, tooLong bool, err error) {
+	chunk, rerr := lr.br.ReadSlice('\n')
+	if !errors.Is(rerr, bufio.ErrBufferFull) && len(chunk) <= lr.max+1 {
+		// The whole line is in the bufio.Reader's buffer, so it needs no copy.
+		if rerr != nil && rerr != io.EOF {
+			return nil, int64(len(chunk)), false, rerr
+		}
+		return chunk, int64(len(chunk)), false, rerr
+	}
 	lr.buf = lr.buf[:0]
 	for {
-		chunk, rerr := lr.br.ReadSlice('\n')
 		size += int64(len(chunk))
 		if !tooLong && len(lr.buf)+len(chunk) > lr.max+1 {
 			tooLong = true
@@ -45,6 +52,7 @@ func (lr *lineReader) next() (line []byte, size int64, tooLong bool, err error) 
 		}
 		switch {
 		case errors.Is(rerr, bufio.ErrBufferFull):
+			chunk, rerr = lr.br.ReadSlice('\n')
 			continue
 		case rerr == io.EOF:
 			return lr.buf, size, tooLong, io.EOF

@@ -119,7 +119,8 @@ func (r *genericReader) jsonRecord(em *emitter, raw []byte) error {
 	if r.decodeMaps || !tape.parse(raw) {
 		return r.jsonRecordFromMap(em, o, raw)
 	}
-	fields := &tapeFields{tape: tape, paths: r.compiled}
+	fields := &tape.fields
+	*fields = tapeFields{tape: tape, paths: r.compiled}
 	return r.emit(em, o, fields, func() string {
 		tape.out = append(append(tape.out[:0], r.conv.src.Name...), 0)
 		tape.out = tape.appendCanonical(tape.out, 0, nil)

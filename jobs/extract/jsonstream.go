@@ -68,6 +68,7 @@ func streamJSONFile(em *emitter, layout jsonLayout, handler recordHandler) error
 // quarantined as one record without being read into memory.
 func streamLines(em *emitter, br *bufio.Reader, pool *recordPool[jsonRecord]) error {
 	lr := &lineReader{br: br, max: MaxLineBytes}
+	arena := &lineArena{}
 	for {
 		line, size, tooLong, err := lr.next()
 		if err != nil && err != io.EOF {
@@ -76,7 +77,7 @@ func streamLines(em *emitter, br *bufio.Reader, pool *recordPool[jsonRecord]) er
 			}
 			return em.wrap(err)
 		}
-		if ferr := handleLine(em, line, size, tooLong, pool); ferr != nil {
+		if ferr := handleLine(em, line, size, tooLong, pool, arena); ferr != nil {
 			return ferr
 		}
 		if err == io.EOF {
@@ -87,7 +88,7 @@ func streamLines(em *emitter, br *bufio.Reader, pool *recordPool[jsonRecord]) er
 
 // handleLine queues one line, or rejects it when it is too long after
 // the records queued before it are reported.
-func handleLine(em *emitter, line []byte, size int64, tooLong bool, pool *recordPool[jsonRecord]) error {
+func handleLine(em *emitter, line []byte, size int64, tooLong bool, pool *recordPool[jsonRecord], arena *lineArena) error {
 	if tooLong {
 		if err := pool.drain(); err != nil {
 			return err
@@ -100,9 +101,27 @@ func handleLine(em *emitter, line []byte, size int64, tooLong bool, pool *record
 	}
 	if trimmed := bytes.TrimSpace(line); len(trimmed) > 0 {
 		// The pool keeps the slice, and lineReader reuses its buffer.
-		return pool.add(jsonRecord{raw: bytes.Clone(trimmed)}, len(trimmed))
+		return pool.add(jsonRecord{raw: arena.copy(trimmed)}, len(trimmed))
 	}
 	return nil
+}
+
+// lineArenaBlock is the size of the blocks that lineArena copies lines
+// into.
+const lineArenaBlock = 64 << 10
+
+// lineArena copies lines into shared blocks, so that queuing a line does
+// not allocate each time. Each byte of a block is written once, and a
+// block becomes garbage when the records of its lines are handled.
+type lineArena struct{ block []byte }
+
+func (a *lineArena) copy(line []byte) []byte {
+	if len(line) > cap(a.block)-len(a.block) {
+		a.block = make([]byte, 0, max(lineArenaBlock, len(line)))
+	}
+	start := len(a.block)
+	a.block = append(a.block, line...)
+	return a.block[start:len(a.block):len(a.block)]
 }
 
 // walkJSON reads the top-level values of a JSON stream one after another.

@@ -3,9 +3,6 @@ package extract
 import (
 	"bytes"
 	"math"
-	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf16"
@@ -33,8 +30,18 @@ type jsonTape struct {
 	text []byte
 	// members is scratch space of appendCanonical, used as a stack.
 	members []tapeMember
+	// orders keeps, for each object node below maxCachedOrders, the input
+	// positions of its members in key order from an earlier record. The
+	// records of one file tend to list members in one order, and checking
+	// that order is cheaper than sorting.
+	orders [][]int32
 	// out is scratch space for canonical encodings.
 	out []byte
+	// interned maps texts to the strings that internString returned.
+	interned map[string]string
+	// fields is the field source of the record on the tape, kept here so
+	// that each record does not allocate one.
+	fields tapeFields
 }
 
 // maxTapeDepth is the deepest nesting parse accepts. Deeper records go to
@@ -75,13 +82,6 @@ type tapeNode struct {
 	// lo and hi delimit a string's decoded text (in raw or text, see
 	// tapeDecoded) or a number's literal in raw.
 	lo, hi int32
-}
-
-// tapeMember is one object member while appendCanonical sorts them.
-type tapeMember struct {
-	key   []byte
-	value int32
-	order int32
 }
 
 var tapePool = sync.Pool{New: func() any { return &jsonTape{} }}
@@ -447,6 +447,12 @@ func (t *jsonTape) textOf(i int32) []byte {
 	return t.raw[n.lo:n.hi]
 }
 
+// textIs reports whether node i is a string whose text without
+// surrounding white space is want, as jsonText would return it.
+func (t *jsonTape) textIs(i int32, want string) bool {
+	return t.nodes[i].kind == tapeString && string(bytes.TrimSpace(t.textOf(i))) == want
+}
+
 // member returns the value of the last member named key of object node
 // i, or -1.
 func (t *jsonTape) member(i int32, key string) int32 {
@@ -471,259 +477,4 @@ func (t *jsonTape) element(i int32, index int) int32 {
 		k = t.nodes[k].next
 	}
 	return k
-}
-
-// jsonPath is a dotted path such as "properties.account_id", split once.
-type jsonPath struct {
-	text  string
-	parts []string
-}
-
-// compilePaths splits the paths of every column.
-func compilePaths(paths fieldPaths) map[string][]jsonPath {
-	out := make(map[string][]jsonPath, len(paths))
-	for column, list := range paths {
-		compiled := make([]jsonPath, len(list))
-		for k, p := range list {
-			compiled[k] = jsonPath{text: p, parts: strings.Split(p, ".")}
-		}
-		out[column] = compiled
-	}
-	return out
-}
-
-// lookup walks path from node i the way lookup walks a decoded object.
-// It returns -1 when the path is missing.
-func (t *jsonTape) lookup(i int32, path []string) int32 {
-	for _, part := range path {
-		switch t.nodes[i].kind {
-		case tapeObject:
-			i = t.member(i, part)
-		case tapeArray:
-			index, err := strconv.Atoi(part)
-			if err != nil {
-				return -1
-			}
-			i = t.element(i, index)
-		default:
-			return -1
-		}
-		if i < 0 {
-			return -1
-		}
-	}
-	return i
-}
-
-// lookupText resolves path from node i and converts its value to text
-// like lookupText does for a decoded object.
-func (t *jsonTape) lookupText(i int32, path jsonPath) fieldValue {
-	v := t.lookup(i, path.parts)
-	if v < 0 {
-		return fieldValue{Name: path.text}
-	}
-	text, number := t.jsonText(v)
-	return fieldValue{Text: text, Name: path.text, Found: text != "", Number: number}
-}
-
-// jsonText converts node i to text like jsonText converts the decoded
-// value: strings without surrounding white space, numbers as written,
-// objects and arrays in json.Marshal's encoding.
-func (t *jsonTape) jsonText(i int32) (text string, number bool) {
-	n := &t.nodes[i]
-	switch n.kind {
-	case tapeNull:
-		return "", false
-	case tapeString:
-		return string(bytes.TrimSpace(t.textOf(i))), false
-	case tapeNumber:
-		return string(t.raw[n.lo:n.hi]), true
-	case tapeTrue:
-		return "true", false
-	case tapeFalse:
-		return "false", false
-	}
-	t.out = t.appendCanonical(t.out[:0], i, nil)
-	return string(t.out), false
-}
-
-// appendCanonical appends the json.Marshal encoding of node i: object
-// keys sorted and unique (the last duplicate wins), no white space,
-// numbers as written, and strings escaped as json.Marshal escapes them.
-// Members of the top-level object whose key is in skip are left out.
-func (t *jsonTape) appendCanonical(dst []byte, i int32, skip []string) []byte {
-	n := &t.nodes[i]
-	switch n.kind {
-	case tapeNull:
-		return append(dst, "null"...)
-	case tapeFalse:
-		return append(dst, "false"...)
-	case tapeTrue:
-		return append(dst, "true"...)
-	case tapeNumber:
-		return append(dst, t.raw[n.lo:n.hi]...)
-	case tapeString:
-		if n.flags&tapeVerbatim != 0 {
-			dst = append(dst, '"')
-			dst = append(dst, t.raw[n.lo:n.hi]...)
-			return append(dst, '"')
-		}
-		return appendJSONString(dst, t.textOf(i))
-	case tapeArray:
-		dst = append(dst, '[')
-		k := i + 1
-		for e := range n.n {
-			if e > 0 {
-				dst = append(dst, ',')
-			}
-			dst = t.appendCanonical(dst, k, nil)
-			k = t.nodes[k].next
-		}
-		return append(dst, ']')
-	}
-	return t.appendObject(dst, i, skip)
-}
-
-// appendObject appends object node i with its members sorted by key.
-func (t *jsonTape) appendObject(dst []byte, i int32, skip []string) []byte {
-	base := len(t.members)
-	k := i + 1
-	for m := range t.nodes[i].n {
-		t.members = append(t.members, tapeMember{key: t.textOf(k), value: k + 1, order: m})
-		k = t.nodes[k+1].next
-	}
-	members := t.members[base:]
-	slices.SortFunc(members, func(a, b tapeMember) int {
-		if c := bytes.Compare(a.key, b.key); c != 0 {
-			return c
-		}
-		return int(a.order - b.order)
-	})
-	dst = append(dst, '{')
-	first := true
-	for m := base; m < len(t.members); m++ {
-		member := t.members[m]
-		if m+1 < len(t.members) && bytes.Equal(t.members[m+1].key, member.key) {
-			continue // a later duplicate of this key wins
-		}
-		if isSkipped(skip, member.key) {
-			continue
-		}
-		if !first {
-			dst = append(dst, ',')
-		}
-		first = false
-		key := member.value - 1
-		if t.nodes[key].flags&tapeVerbatim != 0 {
-			dst = append(dst, '"')
-			dst = append(dst, member.key...)
-			dst = append(dst, '"')
-		} else {
-			dst = appendJSONString(dst, member.key)
-		}
-		dst = append(dst, ':')
-		dst = t.appendCanonical(dst, member.value, nil)
-	}
-	t.members = t.members[:base]
-	return append(dst, '}')
-}
-
-func isSkipped(skip []string, key []byte) bool {
-	for _, s := range skip {
-		if string(key) == s {
-			return true
-		}
-	}
-	return false
-}
-
-const lowerHex = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string the way json.Marshal does
-// with HTML escaping on: '<', '>', '&', U+2028 and U+2029 as \u escapes,
-// control characters as short or \u00XX escapes, and invalid UTF-8 bytes
-// as \ufffd.
-func appendJSONString(dst, s []byte) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if !stringNeedsCheck[c] {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				dst = append(dst, '\\', c)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', lowerHex[c>>4], lowerHex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRune(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', lowerHex[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
-
-// tapeFields resolves fact columns against an object on a tape, like
-// jsonFields does against a decoded object.
-type tapeFields struct {
-	tape     *jsonTape
-	root     int32
-	paths    map[string][]jsonPath
-	fallback map[string]any // members of a Segment batch around its events
-	// computedColumn, when set, takes its value from computed instead of
-	// its paths.
-	computedColumn string
-	computed       fieldValue
-}
-
-func (f *tapeFields) field(column string) fieldValue {
-	if f.computedColumn != "" && column == f.computedColumn {
-		return f.computed
-	}
-	paths := f.paths[column]
-	for _, path := range paths {
-		if v := f.tape.lookupText(f.root, path); v.Found {
-			return v
-		}
-		if f.fallback != nil {
-			if v := lookupText(f.fallback, path.text); v.Found {
-				return v
-			}
-		}
-	}
-	name := column
-	if len(paths) > 0 {
-		name = paths[0].text
-	}
-	return fieldValue{Name: name}
 }

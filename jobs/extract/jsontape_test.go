@@ -24,12 +24,13 @@ import (
 var extraPaths = []string{"", ".", "type", "message", "message.type", "messageId",
 	"properties.account_id", "context.groupId", "a", "a.b", "0", "-0", "+0", "01", "1e0", "a..b"}
 
-// compareTape checks that a jsonTape reads raw like decodeObject and the
-// map-based helpers do, and returns whether the tape accepted raw.
-func compareTape(t *testing.T, raw []byte) bool {
+// compareTape checks that tape reads raw like decodeObject and the
+// map-based helpers do, and returns whether the tape accepted raw. Callers
+// reuse one tape for many inputs, so that member orders cached from
+// earlier inputs are used.
+func compareTape(t *testing.T, tape *jsonTape, raw []byte) bool {
 	t.Helper()
 	obj, err := decodeObject(raw)
-	tape := &jsonTape{}
 
 	if !tape.parse(raw) {
 		if err == nil && bytes.Count(raw, []byte("{"))+bytes.Count(raw, []byte("[")) < maxTapeDepth {
@@ -101,12 +102,13 @@ func objectPaths(v any, prefix string, out []string) []string {
 // starts with a brace inside a string.
 func compareEveryObject(t *testing.T, data []byte) (objects, accepted int) {
 	t.Helper()
+	tape := &jsonTape{}
 	for i := range data {
 		if data[i] != '{' {
 			continue
 		}
 		objects++
-		if compareTape(t, data[i:]) {
+		if compareTape(t, tape, data[i:]) {
 			accepted++
 		}
 	}
@@ -210,9 +212,10 @@ func TestTapeEdgeCases(t *testing.T) {
 		{"literal suffix", `{"a":truex}`, false},
 		{"unquoted key", `{a:1}`, false},
 	}
+	tape := &jsonTape{}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := compareTape(t, []byte(c.raw)); got != c.accepted {
+			if got := compareTape(t, tape, []byte(c.raw)); got != c.accepted {
 				t.Errorf("tape accepted = %v, want %v", got, c.accepted)
 			}
 		})
@@ -221,12 +224,43 @@ func TestTapeEdgeCases(t *testing.T) {
 
 func TestTapeDepthLimit(t *testing.T) {
 	shallow := strings.Repeat(`{"a":`, maxTapeDepth) + "1" + strings.Repeat("}", maxTapeDepth)
-	if !compareTape(t, []byte(shallow)) {
+	if !compareTape(t, &jsonTape{}, []byte(shallow)) {
 		t.Errorf("tape rejects nesting of %d objects", maxTapeDepth)
 	}
 	deep := strings.Repeat(`{"a":`, maxTapeDepth+1) + "1" + strings.Repeat("}", maxTapeDepth+1)
 	if (&jsonTape{}).parse([]byte(deep)) {
 		t.Errorf("tape accepts nesting of %d objects, above maxTapeDepth", maxTapeDepth+1)
+	}
+}
+
+// TestTapeMemberOrderCache reads records on one tape whose objects have
+// the same number of members in the same or another key order, or with a
+// duplicate key, so that cached orders are used, found stale and replaced.
+func TestTapeMemberOrderCache(t *testing.T) {
+	tape := &jsonTape{}
+	lines := benchSegmentLines(50)
+	if !compareTape(t, tape, lines[0]) {
+		t.Fatalf("tape rejects %s", lines[0])
+	}
+	if len(tape.orders) == 0 || len(tape.orders[0]) != 7 {
+		t.Fatalf("after one event, cached orders %v, want 7 members for the event object", tape.orders)
+	}
+	for _, line := range lines[1:] {
+		compareTape(t, tape, line)
+	}
+	variants := []string{
+		`{"a":1,"b":{"x":1,"y":2},"c":3}`,
+		`{"c":1,"b":{"y":1,"x":2},"a":3}`,
+		`{"a":1,"b":{"x":1,"x":2},"c":3}`,
+		`{"a":1,"a":{"x":1,"y":2},"c":3}`,
+		`{"b":1,"a":{"x":1,"y":2},"c":3}`,
+		`{"a":1,"b":{"x":1,"y":2},"c":3}`,
+		`{"a":1,"b":[{"x":1,"y":2}],"c":3}`,
+		`{"a":1,"b":{"y":1,"x":2},"c":3}`,
+	}
+	for _, v := range variants {
+		compareTape(t, tape, []byte(v))
+		compareTape(t, tape, []byte(v))
 	}
 }
 
@@ -316,6 +350,7 @@ func (g *randomJSON) mutate() {
 
 func TestTapeMatchesDecodeObjectOnRandomJSON(t *testing.T) {
 	g := &randomJSON{rng: rand.New(rand.NewPCG(7, 11))}
+	tape := &jsonTape{}
 	accepted, rejected := 0, 0
 	for round := range 20000 {
 		g.buf = g.buf[:0]
@@ -323,7 +358,7 @@ func TestTapeMatchesDecodeObjectOnRandomJSON(t *testing.T) {
 		if round%3 == 2 {
 			g.mutate()
 		}
-		if compareTape(t, g.buf) {
+		if compareTape(t, tape, g.buf) {
 			accepted++
 		} else {
 			rejected++
@@ -352,7 +387,10 @@ func FuzzJSONTape(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		compareTape(t, data)
+		tape := &jsonTape{}
+		compareTape(t, tape, data)
+		// The second parse uses the member orders cached by the first.
+		compareTape(t, tape, data)
 	})
 }
 

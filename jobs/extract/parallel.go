@@ -79,7 +79,7 @@ func newRecordPool[T any](em *emitter, handler func(em *emitter) func(T) error) 
 func (p *recordPool[T]) work() {
 	defer p.workers.Done()
 	for b := range p.jobs {
-		sink := &bufferSink{}
+		sink := &bufferSink{outcomes: make([]outcome, 0, len(b.records))}
 		em := &emitter{ctx: p.em.ctx, sink: sink, source: p.em.source, file: p.em.file}
 		handle := p.handler(em)
 		for _, rec := range b.records {

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -80,14 +81,15 @@ func (r *segmentReader) record(em *emitter, o transforms.Origin, rec jsonRecord,
 			event = msg
 		}
 	}
-	kind := ""
-	if v := tape.member(event, "type"); v >= 0 {
-		kind, _ = tape.jsonText(v)
+	if kind := tape.member(event, "type"); kind < 0 || !tape.textIs(kind, "track") {
+		text := ""
+		if kind >= 0 {
+			text, _ = tape.jsonText(kind)
+		}
+		return rejectNotTrack(em, o, text)
 	}
-	if kind != "track" {
-		return rejectNotTrack(em, o, kind)
-	}
-	fields := &tapeFields{tape: tape, root: event, paths: compiled, fallback: rec.siblings}
+	fields := &tape.fields
+	*fields = tapeFields{tape: tape, root: event, paths: compiled, fallback: rec.siblings}
 	if _, overridden := r.conv.src.Fields["event_id"]; !overridden {
 		fields.computedColumn = "event_id"
 		fields.computed = tape.segmentEventID(event)
@@ -155,12 +157,18 @@ func (t *jsonTape) segmentEventID(event int32) fieldValue {
 	sum := sha256.Sum256(t.out)
 	var digest [2 * sha256.Size]byte
 	hex.Encode(digest[:], sum[:])
-	id := ""
+	t.out = t.out[:0]
 	if v := t.member(event, "messageId"); v >= 0 {
-		id, _ = t.jsonText(v)
+		if t.nodes[v].kind == tapeString {
+			t.out = append(t.out, bytes.TrimSpace(t.textOf(v))...)
+		} else {
+			text, _ := t.jsonText(v)
+			t.out = append(t.out[:0], text...)
+		}
 	}
-	if id == "" {
+	if len(t.out) == 0 {
 		return fieldValue{Text: string(digest[:]), Name: "messageId", Found: true}
 	}
-	return fieldValue{Text: id + "#" + string(digest[:12]), Name: "messageId", Found: true}
+	t.out = append(append(t.out, '#'), digest[:12]...)
+	return fieldValue{Text: string(t.out), Name: "messageId", Found: true}
 }
