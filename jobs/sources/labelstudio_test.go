@@ -43,7 +43,7 @@ type fakeLabelStudio struct {
 	failures int
 	// bareArray sends each page as a JSON array instead of an object.
 	bareArray bool
-	// ignoreFilter serves every task whatever the query parameter says.
+	// ignoreFilter serves every task whatever the query parameter selects.
 	ignoreFilter bool
 	// date is sent as the Date header when it is not zero.
 	date time.Time

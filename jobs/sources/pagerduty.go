@@ -32,9 +32,9 @@ const (
 // An incident's date is its created_at date, and GET /incidents selects by
 // created_at, so each fetched range of whole days yields whole partitions.
 // With replace: input_dates a run also fetches the days since the last
-// fetched day when runs were missed (at most max_lookback_days, else it
-// fails), and each earlier day on which an incident was still open at the
-// last fetch, so acknowledge and resolve times that come after an
+// fetched day when runs were missed, at most max_lookback_days of them.
+// It also fetches each earlier day on which an incident was still open at
+// the last fetch, so acknowledge and resolve times that come after an
 // incident's own window still land.
 type pagerDuty struct {
 	src    config.Source
@@ -157,6 +157,7 @@ func (p *pagerDuty) since() (time.Time, error) {
 	if !gapStart.Before(p.from) {
 		return p.from, nil
 	}
+
 	days := int(p.from.Sub(gapStart).Hours() / 24)
 	first, last := gapStart.Format(time.DateOnly), p.from.AddDate(0, 0, -1).Format(time.DateOnly)
 	if !p.replacesInputDates() {
@@ -164,6 +165,7 @@ func (p *pagerDuty) since() (time.Time, error) {
 			"run `evidencepack run --from %s --to %s`, or set replace: input_dates so that runs fetch missed dates",
 			p.src.Name, first, last, stored, first, last)
 	}
+
 	maxDays := config.DefaultMaxLookbackDays
 	if p.src.Location.MaxLookbackDays != nil {
 		maxDays = *p.src.Location.MaxLookbackDays
@@ -194,7 +196,7 @@ func (p *pagerDuty) storedOpenDates() []time.Time {
 
 // nextState returns the marks to store. fetched_until is the window end,
 // or the Date of the first response when that is earlier, so a window
-// that ends in the future is fetched again; it never moves back.
+// that ends in the future is fetched again. It never moves back.
 // open_dates is always set, also to "", so a stored list is replaced.
 // NOTE: a date stays in open_dates, and is fetched by every run, for as
 // long as one of its incidents stays unresolved.
