@@ -72,6 +72,14 @@ func openSynthetic(tb testing.TB, accounts int) *sql.DB {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
+	loadSynthetic(tb, db, accounts)
+	return db
+}
+
+// loadSynthetic creates the tables and views in db and loads the synthetic
+// facts of accounts accounts.
+func loadSynthetic(tb testing.TB, db *sql.DB, accounts int) {
+	tb.Helper()
 	ctx := context.Background()
 	if err := evsql.Apply(ctx, db, evsql.DuckDB()); err != nil {
 		tb.Fatal(err)
@@ -85,7 +93,6 @@ func openSynthetic(tb testing.TB, accounts int) *sql.DB {
 			tb.Fatalf("load synthetic facts, statement %d: %v", i, err)
 		}
 	}
-	return db
 }
 
 // syntheticID returns the id of the i-th synthetic account.

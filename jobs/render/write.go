@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -20,34 +21,10 @@ var Formats = []string{"yaml", "json", "md", "html"}
 // format (all of Formats when formats is empty) and returns the paths.
 // Each file appears atomically: it is written to a temporary file in the
 // same directory, synced and renamed. The same pack gives byte-identical
-// files.
+// files. It is WritePacks with one pack.
 func Write(dir string, p *Pack, formats []string) ([]string, error) {
-	if err := checkFileName(p.AccountID); err != nil {
-		return nil, err
-	}
-	if _, err := ParsePeriod(p.Period); err != nil {
-		return nil, err
-	}
-	if len(formats) == 0 {
-		formats = Formats
-	}
-	outDir := filepath.Join(dir, p.Period)
-	if err := os.MkdirAll(outDir, transforms.DirMode); err != nil {
-		return nil, fmt.Errorf("create pack directory: %w", err)
-	}
-	var paths []string
-	for _, format := range formats {
-		data, err := Encode(p, format)
-		if err != nil {
-			return paths, err
-		}
-		path := filepath.Join(outDir, p.AccountID+"."+format)
-		if err := writeAtomic(path, data); err != nil {
-			return paths, err
-		}
-		paths = append(paths, path)
-	}
-	return paths, nil
+	paths, err := WritePacks(context.Background(), dir, []*Pack{p}, formats)
+	return paths[0], err
 }
 
 // Encode returns the pack in one format: yaml, json, md or html.
@@ -91,8 +68,19 @@ func checkFileName(id string) error {
 }
 
 // writeAtomic replaces path with data so that readers see the old file or
-// the new one, never a part.
+// the new one, never a part, and syncs the directory so that the rename
+// survives a crash.
 func writeAtomic(path string, data []byte) error {
+	if err := replaceFile(path, data); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// replaceFile writes data to a temporary file beside path, syncs it and
+// renames it to path. The rename is durable only once the directory is
+// synced.
+func replaceFile(path string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -116,7 +104,7 @@ func writeAtomic(path string, data []byte) error {
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("rename into %s: %w", path, err)
 	}
-	return syncDir(filepath.Dir(path))
+	return nil
 }
 
 // syncDir makes a rename durable. Some systems cannot sync a directory;
