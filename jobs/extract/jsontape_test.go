@@ -66,9 +66,12 @@ func compareTape(t *testing.T, tape *jsonTape, raw []byte) bool {
 	}
 
 	for _, path := range append(objectPaths(obj, "", nil), extraPaths...) {
-		got := tape.lookupText(0, jsonPath{text: path, parts: strings.Split(path, ".")})
-		if want := lookupText(obj, path); got != want {
-			t.Fatalf("path %q of %q: got %+v, want %+v", path, raw, got, want)
+		want := lookupText(obj, path)
+		for _, intern := range []bool{false, true} {
+			got := tape.lookupText(0, jsonPath{text: path, parts: strings.Split(path, "."), intern: intern})
+			if got != want {
+				t.Fatalf("path %q (interned %v) of %q: got %+v, want %+v", path, intern, raw, got, want)
+			}
 		}
 	}
 	return true
@@ -472,5 +475,26 @@ func TestGenericJSONLTapeMatchesMaps(t *testing.T) {
 			"testdata/segment_tape.jsonl", "testdata/generic_costs.jsonl"} {
 			compareReaders(t, src, file)
 		}
+	}
+}
+
+func TestInternStringBounds(t *testing.T) {
+	tape := &jsonTape{}
+	for i := range maxInternedStrings + 100 {
+		text := "account-" + strconv.Itoa(i)
+		if got := tape.internString([]byte(text)); got != text {
+			t.Fatalf("internString(%q) = %q", text, got)
+		}
+		if len(tape.interned) > maxInternedStrings {
+			t.Fatalf("after %d texts the table has %d entries, want at most %d", i+1, len(tape.interned), maxInternedStrings)
+		}
+	}
+	before := len(tape.interned)
+	long := strings.Repeat("x", maxInternedBytes+1)
+	if got := tape.internString([]byte(long)); got != long {
+		t.Errorf("internString of %d bytes = %q", len(long), got)
+	}
+	if len(tape.interned) != before {
+		t.Errorf("a text of %d bytes was added to the table", len(long))
 	}
 }

@@ -23,9 +23,12 @@ var internedColumns = map[string]bool{
 	"currency": true, "sub_account_id": true, "severity": true, "status": true,
 }
 
-// maxInternedStrings bounds the strings a tape keeps for interning. The
-// table starts over when it is full.
-const maxInternedStrings = 4096
+// Limits of the strings a tape keeps for interning. The table starts over
+// when it is full, and longer texts are not interned.
+const (
+	maxInternedStrings = 4096
+	maxInternedBytes   = 64
+)
 
 // compilePaths splits the paths of every column.
 func compilePaths(paths fieldPaths) map[string][]jsonPath {
@@ -41,8 +44,11 @@ func compilePaths(paths fieldPaths) map[string][]jsonPath {
 }
 
 // internString returns b as a string, shared with earlier calls for the
-// same text.
+// same text when it is at most maxInternedBytes long.
 func (t *jsonTape) internString(b []byte) string {
+	if len(b) > maxInternedBytes {
+		return string(b)
+	}
 	if s, ok := t.interned[string(b)]; ok {
 		return s
 	}
