@@ -16,8 +16,9 @@ func newReconcileCommand() *cobra.Command {
 		Long: `reconcile re-reads the files of every costs source and sums their billed cost
 per account and currency for the lines whose charge period starts in the
 period (a quarter such as 2026-Q3 or a month such as 2026-07, by UTC date).
-It compares each sum with the billed cost of cost_lines in the warehouse,
-prints the table and writes reconcile.csv and cost_value_by_month.csv under
+It compares each sum with the billed cost of cost_lines in the warehouse
+(DuckDB, opened read-only, or BigQuery, queried with parameters), prints
+the table and writes reconcile.csv and cost_value_by_month.csv under
 <output_dir>/finance/<period>/. It exits with code 7 when any difference
 is not exactly zero.`,
 		Args: cobra.NoArgs,
@@ -39,7 +40,7 @@ func runReconcile(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := finance.Run(cmd.Context(), cfg, p)
+	res, err := finance.Run(cmd.Context(), cfg, p, endpointsFromEnv())
 	if res == nil {
 		return err
 	}

@@ -4,12 +4,14 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"time"
+
+	"evidencepack/jobs/warehouse"
+	evsql "evidencepack/sql"
 )
 
 // CostValueFile is the file name of the monthly cost and value rows in the
@@ -54,8 +56,8 @@ type costValueData struct {
 // accounts table in its own currency and for every account and currency
 // with cost lines in the period. Value columns are set only in the
 // account's own currency, so they are never counted twice.
-func WriteCostValue(ctx context.Context, db *sql.DB, p Period, outputDir string) (string, error) {
-	data, err := readCostValue(ctx, db, p)
+func WriteCostValue(ctx context.Context, store Store, p Period, outputDir string) (string, error) {
+	data, err := readCostValue(ctx, store, p)
 	if err != nil {
 		return "", err
 	}
@@ -63,14 +65,14 @@ func WriteCostValue(ctx context.Context, db *sql.DB, p Period, outputDir string)
 	return path, writeCSVAtomic(path, costValueHeader, data.records(p))
 }
 
-func readCostValue(ctx context.Context, db *sql.DB, p Period) (*costValueData, error) {
+func readCostValue(ctx context.Context, store Store, p Period) (*costValueData, error) {
 	d := &costValueData{names: map[string]string{}, currencies: map[string]string{},
 		costs: map[string]map[totalKey]monthCost{}, values: map[string]map[string]monthValue{}}
-	steps := []func(context.Context, *sql.DB, Period) error{
+	steps := []func(context.Context, Store, Period) error{
 		d.readSettings, d.readAccounts, d.readCosts, d.readValues,
 	}
 	for _, step := range steps {
-		if err := step(ctx, db, p); err != nil {
+		if err := step(ctx, store, p); err != nil {
 			return nil, err
 		}
 	}
@@ -78,39 +80,38 @@ func readCostValue(ctx context.Context, db *sql.DB, p Period) (*costValueData, e
 	return d, nil
 }
 
-func (d *costValueData) readSettings(ctx context.Context, db *sql.DB, _ Period) error {
-	err := db.QueryRowContext(ctx, "SELECT data_through, verification_window_days FROM pack_settings").
-		Scan(&d.dataEnd, &d.windowDays)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("pack_settings is empty: run `evidencepack run` before writing finance files")
-	}
+func (d *costValueData) readSettings(ctx context.Context, store Store, _ Period) error {
+	found := false
+	err := queryRows(ctx, store, "pack_settings", "finance_settings", nil, func(rows warehouse.Rows) error {
+		if found {
+			return nil // the table has one row; the first one counts
+		}
+		found = true
+		return rows.Scan(&d.dataEnd, &d.windowDays)
+	})
 	if err != nil {
-		return fmt.Errorf("query pack_settings: %w", err)
+		return err
+	}
+	if !found {
+		return fmt.Errorf("pack_settings is empty: run `evidencepack run` before writing finance files")
 	}
 	return nil
 }
 
-func (d *costValueData) readAccounts(ctx context.Context, db *sql.DB, _ Period) error {
-	return queryRows(ctx, db, "accounts", "SELECT account_id, COALESCE(name, ''), COALESCE(currency, '') FROM accounts",
-		nil, func(rows *sql.Rows) error {
-			var id, name, currency string
-			if err := rows.Scan(&id, &name, &currency); err != nil {
-				return err
-			}
-			d.names[id], d.currencies[id] = name, currency
-			d.keys = append(d.keys, totalKey{AccountID: id, Currency: currency})
-			return nil
-		})
+func (d *costValueData) readAccounts(ctx context.Context, store Store, _ Period) error {
+	return queryRows(ctx, store, "accounts", "finance_accounts", nil, func(rows warehouse.Rows) error {
+		var id, name, currency string
+		if err := rows.Scan(&id, &name, &currency); err != nil {
+			return err
+		}
+		d.names[id], d.currencies[id] = name, currency
+		d.keys = append(d.keys, totalKey{AccountID: id, Currency: currency})
+		return nil
+	})
 }
 
-const monthCostQuery = `
-SELECT period, account_id, COALESCE(currency, ''),
-  CAST(billed_cost AS VARCHAR), CAST(effective_cost AS VARCHAR), CAST(credits AS VARCHAR)
-FROM cost_by_currency
-WHERE grain = 'month' AND period_start >= CAST(? AS TIMESTAMP) AND period_start < CAST(? AS TIMESTAMP)`
-
-func (d *costValueData) readCosts(ctx context.Context, db *sql.DB, p Period) error {
-	return queryRows(ctx, db, "cost_by_currency", monthCostQuery, timeArgs(p), func(rows *sql.Rows) error {
+func (d *costValueData) readCosts(ctx context.Context, store Store, p Period) error {
+	return queryRows(ctx, store, "cost_by_currency", "month_costs", timeArgs(p), func(rows warehouse.Rows) error {
 		var month string
 		var k totalKey
 		var c monthCost
@@ -128,14 +129,8 @@ func (d *costValueData) readCosts(ctx context.Context, db *sql.DB, p Period) err
 	})
 }
 
-const monthValueQuery = `
-SELECT period, account_id, verified_resolved_cases,
-  CAST(estimated_cost_avoided AS VARCHAR), CAST(cost_per_verified_case AS VARCHAR)
-FROM account_metrics
-WHERE grain = 'month' AND period_start >= CAST(? AS TIMESTAMP) AND period_start < CAST(? AS TIMESTAMP)`
-
-func (d *costValueData) readValues(ctx context.Context, db *sql.DB, p Period) error {
-	return queryRows(ctx, db, "account_metrics", monthValueQuery, timeArgs(p), func(rows *sql.Rows) error {
+func (d *costValueData) readValues(ctx context.Context, store Store, p Period) error {
+	return queryRows(ctx, store, "account_metrics", "month_values", timeArgs(p), func(rows warehouse.Rows) error {
 		var month, account string
 		var v monthValue
 		if err := rows.Scan(&month, &account, &v.VerifiedCases, &v.CostAvoided, &v.CostPerVerifiedCase); err != nil {
@@ -190,8 +185,14 @@ func (d *costValueData) record(period, month string, monthEnd time.Time, k total
 	}
 }
 
-func queryRows(ctx context.Context, db *sql.DB, view, query string, args []any, scan func(*sql.Rows) error) error {
-	rows, err := db.QueryContext(ctx, query, args...)
+// queryRows runs the query sql/queries/<name>.sql, which reads view, and
+// calls scan on every row.
+func queryRows(ctx context.Context, store Store, view, name string, args []any, scan func(warehouse.Rows) error) error {
+	query, err := evsql.Query(store.Dialect, name)
+	if err != nil {
+		return err
+	}
+	rows, err := store.Querier.Query(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("query %s: %w", view, err)
 	}

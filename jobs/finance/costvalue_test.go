@@ -66,7 +66,7 @@ func readCSV(t *testing.T, path string) [][]string {
 
 func TestCostValueCSV(t *testing.T) {
 	db := costValueDB(t)
-	path, err := WriteCostValue(context.Background(), db, q3, t.TempDir())
+	path, err := WriteCostValue(context.Background(), DuckDBStore(db), q3, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

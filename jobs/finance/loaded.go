@@ -7,26 +7,20 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	evsql "evidencepack/sql"
 )
 
-// loadedQuery sums the cost_lines of a period per account and currency.
-// Sums are cast to text so that no digit passes through a float.
-const loadedQuery = `
-SELECT
-  account_id,
-  currency,
-  COUNT(*),
-  CAST(SUM(billed_cost) AS VARCHAR),
-  CAST(SUM(CASE WHEN LOWER(charge_category) = 'credit' THEN billed_cost ELSE 0 END) AS VARCHAR)
-FROM cost_lines
-WHERE dt >= CAST(? AS DATE) AND dt < CAST(? AS DATE)
-GROUP BY account_id, currency`
-
 // readLoadedTotals sums the billed cost of the warehouse's cost lines
-// whose charge period starts in the period. dt is the UTC date of
+// whose charge period starts in the period, with the query
+// sql/queries/cost_line_totals.sql. dt is the UTC date of
 // charge_period_start.
-func readLoadedTotals(ctx context.Context, db *sql.DB, p Period) (map[totalKey]*amounts, error) {
-	rows, err := db.QueryContext(ctx, loadedQuery, p.Start.Format(time.DateOnly), p.End.Format(time.DateOnly))
+func readLoadedTotals(ctx context.Context, store Store, p Period) (map[totalKey]*amounts, error) {
+	query, err := evsql.Query(store.Dialect, "cost_line_totals")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := store.Querier.Query(ctx, query, p.Start.Format(time.DateOnly), p.End.Format(time.DateOnly))
 	if err != nil {
 		return nil, fmt.Errorf("query cost_lines: %w", err)
 	}
@@ -40,10 +34,10 @@ func readLoadedTotals(ctx context.Context, db *sql.DB, p Period) (map[totalKey]*
 			return nil, fmt.Errorf("scan cost_lines totals: %w", err)
 		}
 		if sum.BilledCost, err = decimal.NewFromString(billed); err != nil {
-			return nil, fmt.Errorf("parse billed cost total %q: %w", billed, err)
+			return nil, fmt.Errorf("parse billed cost total %q of account %q: %w", billed, account.String, err)
 		}
 		if sum.Credits, err = decimal.NewFromString(credits); err != nil {
-			return nil, fmt.Errorf("parse credits total %q: %w", credits, err)
+			return nil, fmt.Errorf("parse credits total %q of account %q: %w", credits, account.String, err)
 		}
 		out[totalKey{AccountID: account.String, Currency: currency.String}] = sum
 	}

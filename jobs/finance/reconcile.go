@@ -3,7 +3,6 @@ package finance
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -64,13 +63,13 @@ func (r *Report) Differences() []Row {
 
 // Reconcile compares, per account and currency, the billed cost of the
 // cost source files with the billed cost loaded into the warehouse, for
-// the lines whose charge period starts in the period. db is the warehouse.
-func Reconcile(ctx context.Context, cfg *config.Config, db *sql.DB, p Period) (*Report, error) {
+// the lines whose charge period starts in the period.
+func Reconcile(ctx context.Context, cfg *config.Config, store Store, p Period) (*Report, error) {
 	source, err := readSourceTotals(ctx, cfg, p)
 	if err != nil {
 		return nil, err
 	}
-	loaded, err := readLoadedTotals(ctx, db, p)
+	loaded, err := readLoadedTotals(ctx, store, p)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", run.ErrWarehouse, err)
 	}

@@ -17,6 +17,7 @@ import (
 	"evidencepack/config"
 	"evidencepack/jobs/demo"
 	"evidencepack/jobs/run"
+	"evidencepack/jobs/warehouse"
 	"evidencepack/transforms"
 )
 
@@ -137,7 +138,7 @@ func totals(rows []Row) (attributed, unattributed decimal.Decimal) {
 
 func TestReconcileDemoQuarter(t *testing.T) {
 	cfg := demoRun(t)
-	res, err := Run(context.Background(), cfg, q3)
+	res, err := Run(context.Background(), cfg, q3, warehouse.Endpoints{})
 	if err != nil {
 		t.Fatalf("reconcile: %v", err)
 	}
@@ -159,7 +160,7 @@ func TestReconcileDemoQuarter(t *testing.T) {
 func TestReconcileTamperedRow(t *testing.T) {
 	cfg := demoRun(t)
 	tamperOneLine(t, cfg.Resolve(cfg.Warehouse.Path))
-	res, err := Run(context.Background(), cfg, q3)
+	res, err := Run(context.Background(), cfg, q3, warehouse.Endpoints{})
 	if !errors.Is(err, ErrDifference) {
 		t.Fatalf("reconcile error = %v, want ErrDifference", err)
 	}
@@ -243,7 +244,7 @@ func TestReconcileRealFOCUSSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(context.Background(), cfg, p)
+	res, err := Run(context.Background(), cfg, p, warehouse.Endpoints{})
 	if err != nil {
 		t.Fatalf("reconcile: %v", err)
 	}
@@ -283,7 +284,7 @@ func TestReconcileSkipsAccountsNotAllowed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(context.Background(), cfg, p)
+	res, err := Run(context.Background(), cfg, p, warehouse.Endpoints{})
 	if err != nil {
 		t.Fatalf("reconcile: %v", err)
 	}

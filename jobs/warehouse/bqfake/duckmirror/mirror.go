@@ -265,6 +265,11 @@ func (m *Mirror) translate(query string) string {
 // and returns the schema and rows in the form of bqfake's QueryResult
 // hook: each value as the text that BigQuery's REST API sends.
 func (m *Mirror) Query(query string, params []*bq.QueryParameter) (*bq.TableSchema, [][]any, error) {
+	if isDDL(query) {
+		// The copy has DuckDB's views already, and a statement that
+		// creates or drops an object returns no rows.
+		return &bq.TableSchema{}, nil, nil
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	db, err := m.current()
@@ -275,11 +280,13 @@ func (m *Mirror) Query(query string, params []*bq.QueryParameter) (*bq.TableSche
 	if err != nil {
 		return nil, nil, err
 	}
+
 	rows, err := db.Query(m.translate(query), args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("run in DuckDB: %w", err)
 	}
 	defer rows.Close()
+
 	types, err := rows.ColumnTypes()
 	if err != nil {
 		return nil, nil, err
@@ -292,6 +299,7 @@ func (m *Mirror) Query(query string, params []*bq.QueryParameter) (*bq.TableSche
 		}
 		schema.Fields = append(schema.Fields, &bq.TableFieldSchema{Name: t.Name(), Type: typ})
 	}
+
 	var out [][]any
 	for rows.Next() {
 		values := make([]any, len(types))
@@ -311,6 +319,20 @@ func (m *Mirror) Query(query string, params []*bq.QueryParameter) (*bq.TableSche
 		out = append(out, row)
 	}
 	return schema, out, rows.Err()
+}
+
+// isDDL reports whether the first statement keyword after the leading
+// comment lines is CREATE, DROP or ALTER.
+func isDDL(query string) bool {
+	for _, line := range strings.Split(query, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "--") {
+			continue
+		}
+		keyword, _, _ := strings.Cut(strings.ToUpper(line), " ")
+		return keyword == "CREATE" || keyword == "DROP" || keyword == "ALTER"
+	}
+	return false
 }
 
 // paramValues returns the values of scalar query parameters. Every value
