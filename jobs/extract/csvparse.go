@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"encoding/csv"
+	"strings"
 )
 
 // csvParser splits the records of a chunk into fields exactly as
@@ -16,15 +17,16 @@ import (
 // valid until the next call of next. The field strings stay valid: each
 // record's fields share one newly allocated string, as in encoding/csv.
 type csvParser struct {
-	delim  []byte // the delimiter, UTF-8 encoded
-	comma  byte   // the delimiter when it is one byte, else 0
-	fields []byte // unescaped text of the record's fields
-	ends   []int  // end of each field in fields
-	row    []string
+	delim     []byte // the delimiter, UTF-8 encoded
+	delimText string // the delimiter as a string
+	comma     byte   // the delimiter when it is one byte, else 0
+	fields    []byte // unescaped text of the record's fields
+	ends      []int  // end of each field in fields
+	row       []string
 }
 
 func newCSVParser(delimiter rune) *csvParser {
-	p := &csvParser{delim: []byte(string(delimiter))}
+	p := &csvParser{delim: []byte(string(delimiter)), delimText: string(delimiter)}
 	if len(p.delim) == 1 {
 		p.comma = p.delim[0]
 	}
@@ -75,6 +77,9 @@ func (p *csvParser) next(data []byte, pos int) (row []string, next int, ok bool,
 		if len(line) > 0 {
 			break
 		}
+	}
+	if bytes.IndexByte(line, '"') < 0 {
+		return p.plainRecord(line), pos, true, nil
 	}
 	p.fields, p.ends = p.fields[:0], p.ends[:0]
 	for {
@@ -143,6 +148,30 @@ func (p *csvParser) quoted(data, line []byte, lf bool, pos int) (rest []byte, re
 			return nil, false, pos, false, csv.ErrQuote
 		}
 	}
+}
+
+// plainRecord splits a line without quotes, which is one record of
+// unquoted fields, into strings that share one allocation.
+func (p *csvParser) plainRecord(line []byte) []string {
+	text := string(line)
+	p.row = p.row[:0]
+	for {
+		i := p.indexDelimString(text)
+		if i < 0 {
+			p.row = append(p.row, text)
+			return p.row
+		}
+		p.row = append(p.row, text[:i])
+		text = text[i+len(p.delim):]
+	}
+}
+
+// indexDelimString returns the index of the first delimiter in s, or -1.
+func (p *csvParser) indexDelimString(s string) int {
+	if p.comma != 0 {
+		return strings.IndexByte(s, p.comma)
+	}
+	return strings.Index(s, p.delimText)
 }
 
 // record returns the fields parsed so far as strings that share one

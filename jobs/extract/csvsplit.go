@@ -19,7 +19,7 @@ const maxCSVRecordBytes = 16 << 20
 // block is cut after its last complete record and parsed by one worker.
 // It is a variable so that tests can cross many block boundaries with
 // small inputs.
-var csvChunkBytes = 1 << 20
+var csvChunkBytes = 256 << 10
 
 // csvChunkBuffers recycles read blocks of csvChunkBytes once a worker has
 // parsed them.

@@ -13,10 +13,12 @@ import (
 )
 
 // csvHeader is the normalised header of a CSV file: names trimmed of
-// spaces, with the byte order mark already removed.
+// spaces, with the byte order mark already removed. columns is set by
+// resolve.
 type csvHeader struct {
-	names []string
-	index map[string]int
+	names   []string
+	index   map[string]int
+	columns rowColumns
 }
 
 func newCSVHeader(file string, names []string) (*csvHeader, error) {
@@ -32,18 +34,24 @@ func newCSVHeader(file string, names []string) (*csvHeader, error) {
 	return h, nil
 }
 
+// resolve finds the positions of the input columns that paths name.
+func (h *csvHeader) resolve(paths fieldPaths) {
+	h.columns = newRowColumns(h.index, paths)
+}
+
 // csvRowFunc handles one data row.
 type csvRowFunc func(o transforms.Origin, h *csvHeader, row []string) error
 
-// streamCSV reads the header of a CSV file, passes it to check, and hands
-// every data row to the function that handler returns. The file is cut
+// streamCSV reads the header of a CSV file, resolves paths against it,
+// passes it to check, and hands every data row to the function that
+// handler returns. The file is cut
 // into chunks of complete records (see csvSplitter), and one worker per
 // CPU parses and handles whole chunks (see recordPool), so facts, rejects
 // and record numbers are those of a sequential read. A row that cannot be
 // parsed, that has more fields than the header, or that is longer than
 // maxCSVRecordBytes is rejected. A shorter row is handed on: its missing
 // trailing fields read as absent.
-func streamCSV(em *emitter, delimiter rune, check func(*csvHeader) error, handler func(em *emitter) csvRowFunc) error {
+func streamCSV(em *emitter, delimiter rune, paths fieldPaths, check func(*csvHeader) error, handler func(em *emitter) csvRowFunc) error {
 	f, br, err := openInput(em.file)
 	if err != nil {
 		return err
@@ -53,6 +61,7 @@ func streamCSV(em *emitter, delimiter rune, check func(*csvHeader) error, handle
 	if err != nil {
 		return err
 	}
+	header.resolve(paths)
 	if err := check(header); err != nil {
 		return fmt.Errorf("read %s: %w", em.file, err)
 	}

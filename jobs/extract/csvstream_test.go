@@ -23,7 +23,7 @@ import (
 // streamCSVSequential is the reference for streamCSV: it reads the file
 // with encoding/csv and handles every record in turn on one goroutine,
 // as the readers did before the parallel parser.
-func streamCSVSequential(em *emitter, delimiter rune, check func(*csvHeader) error, handler func(em *emitter) csvRowFunc) error {
+func streamCSVSequential(em *emitter, delimiter rune, paths fieldPaths, check func(*csvHeader) error, handler func(em *emitter) csvRowFunc) error {
 	f, br, err := openInput(em.file)
 	if err != nil {
 		return err
@@ -43,6 +43,7 @@ func streamCSVSequential(em *emitter, delimiter rune, check func(*csvHeader) err
 	if err != nil {
 		return err
 	}
+	header.resolve(paths)
 	if err := check(header); err != nil {
 		return fmt.Errorf("read %s: %w", em.file, err)
 	}
@@ -88,15 +89,15 @@ func readCSVSequential(t *testing.T, r Reader, file string) (*testSink, int64, e
 	switch x := r.(type) {
 	case *genericReader:
 		em = newEmitter(context.Background(), x.conv, file, sink)
-		err = streamCSVSequential(em, x.delimiter, x.checkHeader, func(em *emitter) csvRowFunc {
+		err = streamCSVSequential(em, x.delimiter, x.paths, x.checkHeader, func(em *emitter) csvRowFunc {
 			return func(o transforms.Origin, h *csvHeader, row []string) error {
-				fields := &rowFields{index: h.index, values: row, nullText: x.nullText, paths: x.paths}
+				fields := &rowFields{columns: h.columns, values: row, nullText: x.nullText}
 				return x.emit(em, o, fields, func() string { return rowHash(x.conv.src.Name, h.names, row, nil) })
 			}
 		})
 	case *focusReader:
 		em = newEmitter(context.Background(), x.conv, file, sink)
-		err = streamCSVSequential(em, ',', x.checkHeader, func(em *emitter) csvRowFunc {
+		err = streamCSVSequential(em, ',', x.paths, x.checkHeader, func(em *emitter) csvRowFunc {
 			return func(o transforms.Origin, h *csvHeader, row []string) error {
 				return x.emitRow(em, o, h, row, nil)
 			}

@@ -154,21 +154,55 @@ func decodeObject(raw []byte) (map[string]any, error) {
 	return obj, nil
 }
 
+// rowColumns maps each fact column of a source to the positions of its
+// input columns in one table header, so that rows are read without
+// looking up input column names.
+type rowColumns map[string]*rowColumn
+
+// rowColumn is the header positions and names of the input columns of one
+// fact column, in order of preference, and the name that a missing value
+// is reported under: the first input column, present or not.
+type rowColumn struct {
+	positions []int
+	names     []string
+	absent    string
+}
+
+// newRowColumns resolves paths against a header's column positions.
+func newRowColumns(index map[string]int, paths fieldPaths) rowColumns {
+	out := make(rowColumns, len(paths))
+	for column, names := range paths {
+		c := &rowColumn{absent: column}
+		if len(names) > 0 {
+			c.absent = names[0]
+		}
+		for _, name := range names {
+			if i, ok := index[name]; ok {
+				c.positions = append(c.positions, i)
+				c.names = append(c.names, name)
+			}
+		}
+		out[column] = c
+	}
+	return out
+}
+
 // rowFields resolves fact columns against one row of a table (CSV or
-// Parquet) by column name.
+// Parquet).
 type rowFields struct {
-	index    map[string]int
+	columns  rowColumns
 	values   []string
 	nulls    []bool          // per value, true for a Parquet null; nil for CSV
 	nullText map[string]bool // cell texts read as null
-	paths    fieldPaths
 }
 
 func (r *rowFields) field(column string) fieldValue {
-	paths := r.paths[column]
-	for _, name := range paths {
-		i, ok := r.index[name]
-		if !ok || i >= len(r.values) {
+	c := r.columns[column]
+	if c == nil {
+		return fieldValue{Name: column}
+	}
+	for k, i := range c.positions {
+		if i >= len(r.values) {
 			continue
 		}
 		if r.nulls != nil && r.nulls[i] {
@@ -178,11 +212,7 @@ func (r *rowFields) field(column string) fieldValue {
 		if text == "" || r.nullText[text] {
 			continue
 		}
-		return fieldValue{Text: text, Name: name, Found: true}
+		return fieldValue{Text: text, Name: c.names[k], Found: true}
 	}
-	name := column
-	if len(paths) > 0 {
-		name = paths[0]
-	}
-	return fieldValue{Name: name}
+	return fieldValue{Name: c.absent}
 }

@@ -73,7 +73,7 @@ func (r *focusReader) Read(ctx context.Context, file string, sink transforms.Sin
 	var err error
 	switch ext := strings.ToLower(filepath.Ext(file)); ext {
 	case ".csv":
-		err = streamCSV(em, ',', r.checkHeader, func(em *emitter) csvRowFunc {
+		err = streamCSV(em, ',', r.paths, r.checkHeader, func(em *emitter) csvRowFunc {
 			return func(o transforms.Origin, h *csvHeader, row []string) error {
 				return r.emitRow(em, o, h, row, nil)
 			}
@@ -114,7 +114,7 @@ func anyPresent(index map[string]int, names []string) bool {
 // emitRow builds and reports the cost line of one table row. nulls marks
 // Parquet nulls and is nil for CSV.
 func (r *focusReader) emitRow(em *emitter, o transforms.Origin, h *csvHeader, values []string, nulls []bool) error {
-	fields := &rowFields{index: h.index, values: values, nulls: nulls, nullText: r.nullText, paths: r.paths}
+	fields := &rowFields{columns: h.columns, values: values, nulls: nulls, nullText: r.nullText}
 	hash := rowHash(r.conv.src.Name, h.names, values, nulls)
 	line, err := r.conv.costLine(fields, o, hash)
 	return em.outcome(o, line, err)

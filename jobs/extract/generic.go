@@ -87,9 +87,9 @@ func (r *genericReader) Read(ctx context.Context, file string, sink transforms.S
 			return func(rec jsonRecord) error { return r.jsonRecord(em, rec.raw) }
 		})
 	} else {
-		err = streamCSV(em, r.delimiter, r.checkHeader, func(em *emitter) csvRowFunc {
+		err = streamCSV(em, r.delimiter, r.paths, r.checkHeader, func(em *emitter) csvRowFunc {
 			return func(o transforms.Origin, h *csvHeader, row []string) error {
-				fields := &rowFields{index: h.index, values: row, nullText: r.nullText, paths: r.paths}
+				fields := &rowFields{columns: h.columns, values: row, nullText: r.nullText}
 				return r.emit(em, o, fields, func() string { return rowHash(r.conv.src.Name, h.names, row, nil) })
 			}
 		})

@@ -17,10 +17,12 @@ const (
 // facts or rejects, reporting them through em.
 type recordHandler func(em *emitter) func(jsonRecord) error
 
-// outcome is one fact or reject that a worker produced.
+// outcome is one fact or reject that a worker produced. The reject is a
+// pointer because rejects are rare and the outcomes of every row are
+// buffered.
 type outcome struct {
 	fact   transforms.Fact
-	reject transforms.Reject
+	reject *transforms.Reject
 }
 
 // bufferSink keeps a worker's outcomes until they are replayed in order.
@@ -32,7 +34,7 @@ func (b *bufferSink) Fact(f transforms.Fact) error {
 }
 
 func (b *bufferSink) Reject(r transforms.Reject) error {
-	b.outcomes = append(b.outcomes, outcome{reject: r})
+	b.outcomes = append(b.outcomes, outcome{reject: &r})
 	return nil
 }
 
@@ -148,7 +150,7 @@ func (p *recordPool[T]) replay(b *poolBatch[T]) error {
 			err = p.em.fact(out.fact)
 		} else {
 			out.reject.Record = o.Record
-			err = p.em.reject(out.reject)
+			err = p.em.reject(*out.reject)
 		}
 		if err != nil {
 			return err

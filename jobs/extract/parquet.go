@@ -85,6 +85,7 @@ func (r *focusReader) parquetHeader(path string, fr *pqarrow.FileReader) (*csvHe
 	if err != nil {
 		return nil, err
 	}
+	header.resolve(r.paths)
 	if err := r.checkHeader(header); err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
