@@ -21,6 +21,10 @@ import (
 const defaultStagingThreshold = 64 << 20
 
 // loadParallelism bounds the load jobs that run at once.
+//
+// NOTE: BigQuery allows 50 modifications per partitioned table every 10
+// seconds. A backfill of many dates may reach that rate, and a job that
+// BigQuery rejects for it fails the run without a retry.
 const loadParallelism = 8
 
 // BigQueryConfig is the part of the config the BigQuery warehouse reads.
