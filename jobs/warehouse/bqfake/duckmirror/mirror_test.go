@@ -31,6 +31,7 @@ func loadedFake(t *testing.T) (*bqfake.Server, *duckmirror.Mirror, *warehouse.Bi
 	if err := w.EnsureTables(ctx); err != nil {
 		t.Fatal(err)
 	}
+
 	root := t.TempDir()
 	day := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
 	facts := []transforms.Fact{
@@ -49,6 +50,7 @@ func loadedFake(t *testing.T) (*bqfake.Server, *duckmirror.Mirror, *warehouse.Bi
 	if err := w.Load(ctx, b); err != nil {
 		t.Fatal(err)
 	}
+
 	m, err := duckmirror.New(srv, "acme-prod", "evidence")
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +136,7 @@ func TestMirrorRebuildsOnlyAfterLoads(t *testing.T) {
 		t.Errorf("runs rows = %v, want run-1 succeeded", rows)
 	}
 	if len(srv.Loaded("evidence", "runs")) != 1 {
-		t.Errorf("runs holds %d loads, want 1", len(srv.Loaded("evidence", "runs")))
+		t.Errorf("runs contains %d loads, want 1", len(srv.Loaded("evidence", "runs")))
 	}
 }
 
