@@ -1,6 +1,7 @@
 package transforms
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -135,4 +136,110 @@ func appendIncident(a *rowAppender, r *Incident) {
 	a.optStr(r.Service)
 	a.optStr(r.Workflow)
 	a.optStr(r.PostmortemURL)
+}
+
+func (a *rowAppender) strBytes(v []byte) { a.next().(*array.StringBuilder).BinaryBuilder.Append(v) }
+
+func (a *rowAppender) optStrBytes(v []byte) {
+	b := a.next().(*array.StringBuilder)
+	if len(v) == 0 {
+		b.AppendNull()
+		return
+	}
+	b.BinaryBuilder.Append(v)
+}
+
+// appendEncoded appends the fact that spillEncoder.fact wrote to body as
+// one row to b, with the values AppendFact would append for the decoded
+// fact, without allocating the fact. The origin is skipped, because the
+// partition's source and date are the same for every row and are given.
+func appendEncoded(b *array.RecordBuilder, d *spillDecoder, body []byte, source string, dt arrow.Date32) error {
+	d.buf, d.err = body, nil
+	a := &rowAppender{b: b}
+	tag := d.bytes(1)
+	if len(tag) != 1 {
+		return errCorruptSpill
+	}
+	d.uvarint() // origin source
+	d.uvarint() // origin file
+	d.varint()  // origin record
+	switch tag[0] {
+	case tagUsage:
+		appendEncodedUsage(a, d)
+	case tagLabel:
+		appendEncodedLabel(a, d)
+	case tagCost:
+		appendEncodedCost(a, d)
+	case tagIncident:
+		appendEncodedIncident(a, d)
+	default:
+		return fmt.Errorf("%w: unknown type tag %d", errCorruptSpill, tag[0])
+	}
+	if d.err == nil && len(d.buf) != 0 {
+		d.fail()
+	}
+	if d.err != nil {
+		return d.err
+	}
+	a.str(source)
+	a.next().(*array.Date32Builder).Append(dt)
+	return nil
+}
+
+func appendEncodedUsage(a *rowAppender, d *spillDecoder) {
+	a.strBytes(d.strBytes())    // EventID
+	a.ts(d.ts())                // OccurredAt
+	a.strBytes(d.strBytes())    // AccountID
+	a.optStrBytes(d.strBytes()) // Workflow
+	a.optStrBytes(d.strBytes()) // CaseID
+	a.optStrBytes(d.strBytes()) // UserID
+	a.strBytes(d.strBytes())    // EventType
+	a.optStrBytes(d.strBytes()) // AutonomyLevel
+	a.optFloat(d.optFloat())    // HandleTimeSeconds
+}
+
+func appendEncodedLabel(a *rowAppender, d *spillDecoder) {
+	a.strBytes(d.strBytes())    // LabelID
+	a.ts(d.ts())                // LabeledAt
+	d.ts()                      // UpdatedAt, not a column
+	a.strBytes(d.strBytes())    // AccountID
+	a.optStrBytes(d.strBytes()) // Workflow
+	a.optStrBytes(d.strBytes()) // CaseID
+	a.optStrBytes(d.strBytes()) // ReviewerID
+	a.strBytes(d.strBytes())    // Verdict
+	a.optStrBytes(d.strBytes()) // FailureCategory
+	a.optStrBytes(d.strBytes()) // FeedbackText
+	a.optStrBytes(d.strBytes()) // IncorporatedAs
+}
+
+func appendEncodedCost(a *rowAppender, d *spillDecoder) {
+	a.strBytes(d.strBytes())    // LineID
+	a.ts(d.ts())                // ChargePeriodStart
+	a.ts(d.ts())                // ChargePeriodEnd
+	a.strBytes(d.strBytes())    // AccountID
+	a.optStrBytes(d.strBytes()) // Provider
+	a.optStrBytes(d.strBytes()) // Service
+	a.optStrBytes(d.strBytes()) // SKU
+	a.strBytes(d.strBytes())    // ChargeCategory
+	a.optMoney(d.optDec())      // ConsumedQuantity
+	a.optStrBytes(d.strBytes()) // ConsumedUnit
+	a.money(d.dec())            // BilledCost
+	a.money(d.dec())            // EffectiveCost
+	a.strBytes(d.strBytes())    // Currency
+	a.boolean(d.boolean())      // CommitmentPurchase
+}
+
+func appendEncodedIncident(a *rowAppender, d *spillDecoder) {
+	a.strBytes(d.strBytes())    // IncidentID
+	a.strBytes(d.strBytes())    // AccountID
+	a.strBytes(d.strBytes())    // Severity
+	a.ts(d.ts())                // OpenedAt
+	a.ts(d.ts())                // AcknowledgedAt
+	a.ts(d.ts())                // ResolvedAt
+	d.ts()                      // UpdatedAt, not a column
+	a.strBytes(d.strBytes())    // Status
+	a.optStrBytes(d.strBytes()) // Title
+	a.optStrBytes(d.strBytes()) // Service
+	a.optStrBytes(d.strBytes()) // Workflow
+	a.optStrBytes(d.strBytes()) // PostmortemURL
 }

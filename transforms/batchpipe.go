@@ -9,12 +9,13 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
-// writeBatches writes the facts that next yields in record batches of
+// writeBatches writes the rows that fill appends in record batches of
 // BatchRows and returns how many it wrote. One goroutine reads the facts
 // and builds the batches while the caller's goroutine encodes and
 // compresses the previous batch, so the two steps use two cores. Batch
 // boundaries do not depend on the timing, so the file is the same.
-func writeBatches(ctx context.Context, fw *pqarrow.FileWriter, schema *arrow.Schema, next func() (Fact, error)) (int64, error) {
+func writeBatches(ctx context.Context, fw *pqarrow.FileWriter, schema *arrow.Schema,
+	fill func(*array.RecordBuilder) (int, error)) (int64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	batches := make(chan arrow.RecordBatch, 1)
@@ -26,7 +27,7 @@ func writeBatches(ctx context.Context, fw *pqarrow.FileWriter, schema *arrow.Sch
 	go func() {
 		defer close(done)
 		defer close(batches)
-		rows, buildErr = buildBatches(ctx, schema, next, batches)
+		rows, buildErr = buildBatches(ctx, schema, fill, batches)
 	}()
 	var writeErr error
 	for rec := range batches {
@@ -44,9 +45,10 @@ func writeBatches(ctx context.Context, fw *pqarrow.FileWriter, schema *arrow.Sch
 	return rows, buildErr
 }
 
-// buildBatches sends record batches of the facts of next to out until
-// next is exhausted or ctx is done.
-func buildBatches(ctx context.Context, schema *arrow.Schema, next func() (Fact, error), out chan<- arrow.RecordBatch) (int64, error) {
+// buildBatches sends the record batches that fill builds to out until
+// fill appends no row or ctx is done.
+func buildBatches(ctx context.Context, schema *arrow.Schema, fill func(*array.RecordBuilder) (int, error),
+	out chan<- arrow.RecordBatch) (int64, error) {
 	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
 	defer b.Release()
 	var rows int64
@@ -54,7 +56,7 @@ func buildBatches(ctx context.Context, schema *arrow.Schema, next func() (Fact, 
 		if err := ctx.Err(); err != nil {
 			return rows, err
 		}
-		n, err := appendBatch(b, next)
+		n, err := fill(b)
 		if err != nil || n == 0 {
 			return rows, err
 		}

@@ -1,7 +1,9 @@
 package transforms
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -30,8 +32,10 @@ const DefaultSpillRows = 32 * 1024
 //
 // Memory is bounded by SpillRows, not by the size of the window. A full
 // buffer is sorted by key and spilled to a temporary file in TempDir.
-// EachPartition merges the files twice: first by key to remove
-// duplicates, then by partition to stream each partition in key order.
+// EachPartition merges the files by key to remove duplicates, at most
+// defaultMergeFanIn files at a time, and appends each winner to a
+// per-partition bucket. The winners arrive in key order, so each bucket
+// is in key order without a second sort.
 type Collector struct {
 	From, To time.Time // inclusive UTC dates of the window
 	// TempDir is the directory of spill files. Empty means os.TempDir().
@@ -39,13 +43,20 @@ type Collector struct {
 	// SpillRows is the number of facts held in memory before a spill. Zero
 	// means DefaultSpillRows. Set it before the first Add.
 	SpillRows int
-	sorter    *externalSort
-	names     nameTable
-	seq       int64
-	err       error // the first spill failure, returned by EachPartition
-	counts    map[string]*Counts
-	keepAll   map[string]bool
-	dates     map[string]map[time.Time]bool // partition dates of kept rows per source
+	// mergeFanIn, chunkBytes and bufferedBytes override defaultMergeFanIn,
+	// defaultChunkBytes and defaultBufferedBytes when positive, so tests
+	// can reach the multi-level merge and the partition file with little
+	// data.
+	mergeFanIn    int
+	chunkBytes    int
+	bufferedBytes int
+	sorter        *externalSort
+	names         nameTable
+	seq           int64
+	err           error // the first spill failure, returned by EachPartition
+	counts        map[string]*Counts
+	keepAll       map[string]bool
+	dates         map[string]map[time.Time]bool // partition dates of kept rows per source
 }
 
 // NewCollector returns a collector for the dates from..to inclusive.
@@ -101,7 +112,11 @@ func (c *Collector) Add(f Fact) {
 		return
 	}
 	if c.sorter == nil {
-		c.sorter = newExternalSort(byKey, c.spillRows(), c.TempDir, &c.names)
+		fanIn := c.mergeFanIn
+		if fanIn <= 0 {
+			fanIn = defaultMergeFanIn
+		}
+		c.sorter = newExternalSort(c.spillRows(), fanIn, c.TempDir, &c.names)
 	}
 	c.err = c.sorter.add(newEntry(f, dt, c.seq))
 	c.seq++
@@ -177,47 +192,77 @@ func (c *Collector) EachPartition(ctx context.Context, fn func(*PartitionFacts) 
 		return nil
 	}
 	defer func() { c.sorter = nil }()
-	winners, err := c.dedup(ctx)
+	parts, err := c.dedup(ctx)
 	if err != nil {
 		return err
 	}
-	defer winners.close()
-	next, err := winners.merge(ctx)
-	if err != nil {
-		return err
+	defer parts.close()
+	for _, b := range parts.sorted() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(parts.partition(ctx, b)); err != nil {
+			return err
+		}
 	}
-	return eachPartition(next, fn)
+	return nil
 }
 
 // dedup merges the facts by key, counts duplicates and facts, and returns
-// the winners sorted again by partition.
-func (c *Collector) dedup(ctx context.Context) (*externalSort, error) {
+// the winners grouped by partition.
+func (c *Collector) dedup(ctx context.Context) (*partitionSet, error) {
 	defer c.sorter.close()
-	next, err := c.sorter.merge(ctx)
+	m, err := c.sorter.merge(ctx)
 	if err != nil {
 		return nil, err
 	}
-	winners := newExternalSort(byPartition, c.spillRows(), c.TempDir, &c.names)
-	prev, ok, err := next()
-	for ok && err == nil {
-		var e entry
-		e, ok, err = next()
-		if ok && e.key == prev.key {
-			c.CountsOf(prev.fact.Origin().Source).Duplicates++
-			prev = e
+	parts := newPartitionSet(c.TempDir, &c.names, c.chunkBytes, c.bufferedBytes)
+	if err := c.keepWinners(ctx, m, parts); err != nil {
+		parts.close()
+		return nil, err
+	}
+	return parts, nil
+}
+
+// keepWinners adds the last record of each key that m yields to parts,
+// and counts the others as duplicates.
+func (c *Collector) keepWinners(ctx context.Context, m *merger, parts *partitionSet) error {
+	var counts []*Counts // by name index
+	countsOf := func(source uint64) (*Counts, error) {
+		if source >= uint64(len(c.names.names)) {
+			return nil, fmt.Errorf("read spill file: %w: source index %d", errCorruptSpill, source)
+		}
+		if source >= uint64(len(counts)) {
+			counts = append(counts, make([]*Counts, len(c.names.names)-len(counts))...)
+		}
+		if counts[source] == nil {
+			counts[source] = c.CountsOf(c.names.names[source])
+		}
+		return counts[source], nil
+	}
+	for rows := 1; ; rows++ {
+		if rows%ctxCheckRows == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		r, ok, err := m.pop()
+		if err != nil || !ok {
+			return err
+		}
+		n, err := countsOf(r.source)
+		if err != nil {
+			return err
+		}
+		if next, ok := m.peek(); ok && bytes.Equal(next.key, r.key) {
+			n.Duplicates++
 			continue
 		}
-		if err == nil {
-			c.CountsOf(prev.fact.Origin().Source).Facts++
-			err = winners.add(prev)
+		n.Facts++
+		if err := parts.add(partitionKey{day: r.day, source: r.source}, r.fact); err != nil {
+			return err
 		}
-		prev = e
 	}
-	if err != nil {
-		winners.close()
-		return nil, err
-	}
-	return winners, nil
 }
 
 // Counts returns the counts of every source seen.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
@@ -46,6 +47,11 @@ func PartitionDir(root, table string, dt time.Time) string {
 
 // writerProps fixes every property that reaches the file, so that the same
 // rows give byte-identical files.
+//
+// NOTE: arrow-go v18.9 lists a column chunk's encoding stats in Go map
+// order. When a chunk's dictionary outgrows its 1 MiB limit after the
+// first values, the chunk has dictionary-encoded and plain data pages,
+// and the footer lists the two in either order from run to run.
 func writerProps() *parquet.WriterProperties {
 	return parquet.NewWriterProperties(
 		parquet.WithCompression(compress.Codecs.Zstd),
@@ -67,7 +73,8 @@ func WritePartition(ctx context.Context, root, table string, p Partition) (strin
 		facts = facts[1:]
 		return f, nil
 	}
-	file, _, err := writePartition(ctx, root, table, p.Date, p.Source, PartFileName(p.Source), next)
+	fill := func(b *array.RecordBuilder) (int, error) { return appendBatch(b, next) }
+	file, _, err := writePartition(ctx, root, table, p.Date, p.Source, PartFileName(p.Source), fill)
 	return file, err
 }
 
@@ -78,17 +85,19 @@ func WritePartition(ctx context.Context, root, table string, p Partition) (strin
 // partial one. The files of other sources are left alone, and a file of
 // the legacy layout is removed after the rename.
 func WritePartitionFacts(ctx context.Context, root, table string, p *PartitionFacts) (string, int64, error) {
-	return writePartition(ctx, root, table, p.Date, p.Source, PartFileName(p.Source), p.Next)
+	return writePartition(ctx, root, table, p.Date, p.Source, PartFileName(p.Source), p.appendBatch)
 }
 
 // WritePartitionFactsAs writes as WritePartitionFacts does, to the file
 // name given instead of part-<source>.parquet.
 func WritePartitionFactsAs(ctx context.Context, root, table string, p *PartitionFacts, name string) (string, int64, error) {
-	return writePartition(ctx, root, table, p.Date, p.Source, name, p.Next)
+	return writePartition(ctx, root, table, p.Date, p.Source, name, p.appendBatch)
 }
 
+// writePartition writes the rows that fill appends, up to BatchRows per
+// call until it appends none, as the partition of table at date.
 func writePartition(ctx context.Context, root, table string, date time.Time, source, name string,
-	next func() (Fact, error)) (string, int64, error) {
+	fill func(*array.RecordBuilder) (int, error)) (string, int64, error) {
 	if source == "" {
 		return "", 0, fmt.Errorf("write %s partition %s: the partition names no source",
 			table, date.Format(time.DateOnly))
@@ -113,7 +122,7 @@ func writePartition(ctx context.Context, root, table string, date time.Time, sou
 		tmp.Close()
 		return "", 0, fmt.Errorf("open parquet writer for %s: %w", final, err)
 	}
-	rows, err := writeBatches(ctx, fw, schema, next)
+	rows, err := writeBatches(ctx, fw, schema, fill)
 	if err != nil {
 		fw.Close()
 		return "", 0, fmt.Errorf("write %s: %w", final, err)
@@ -135,6 +144,22 @@ func appendBatch(b *array.RecordBuilder, next func() (Fact, error)) (int, error)
 			return n, err
 		}
 		AppendFact(b, f)
+	}
+	return BatchRows, nil
+}
+
+// appendBatch appends up to BatchRows of the partition's facts to b from
+// their spill encoding.
+func (p *PartitionFacts) appendBatch(b *array.RecordBuilder) (int, error) {
+	dt := arrow.Date32FromTime(p.Date)
+	for n := 0; n < BatchRows; n++ {
+		body, ok, err := p.r.next()
+		if err != nil || !ok {
+			return n, err
+		}
+		if err := appendEncoded(b, &p.r.dec, body, p.Source, dt); err != nil {
+			return n, fmt.Errorf("read spill file: %w", err)
+		}
 	}
 	return BatchRows, nil
 }

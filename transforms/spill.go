@@ -3,7 +3,6 @@ package transforms
 import (
 	"bufio"
 	"cmp"
-	"container/heap"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -15,25 +14,39 @@ import (
 	"time"
 )
 
-// spillReadBuffer is the read buffer of each sorted run during a merge.
-const spillReadBuffer = 32 << 10
+const (
+	// spillReadBuffer is the read buffer of each sorted run during a merge.
+	spillReadBuffer = 32 << 10
+	// spillWriteBuffer is the write buffer of a spill or merge output file.
+	spillWriteBuffer = 256 << 10
+	// defaultMergeFanIn is the maximum number of sorted runs read at once.
+	// With more runs, the smallest are first merged into larger ones, so
+	// the read buffers and head records of a merge stay within
+	// defaultMergeFanIn × spillReadBuffer (2 MiB) for any input size.
+	defaultMergeFanIn = 64
+	// ctxCheckRows is how many merged rows pass between context checks.
+	ctxCheckRows = 4096
+	// secondsPerDay converts partition dates to day numbers.
+	secondsPerDay = 24 * 60 * 60
+)
 
-// entry is one fact with the values it is sorted on, computed once.
+// entry is one buffered fact with the values it is sorted on, computed
+// once.
 type entry struct {
-	fact   Fact
-	key    string
-	source string
-	ver    time.Time
-	day    int64 // partition date as Unix seconds
-	seq    int64 // order of Add, which breaks ties between equal versions
+	fact Fact
+	key  string
+	ver  time.Time
+	day  int64 // partition date as days since 1970-01-01
+	seq  int64 // order of Add, which breaks ties between equal versions
 }
 
 func newEntry(f Fact, dt time.Time, seq int64) entry {
-	return entry{fact: f, key: f.Key(), source: f.Origin().Source, ver: f.Version(), day: dt.Unix(), seq: seq}
+	return entry{fact: f, key: f.Key(), ver: f.Version(), day: dt.Unix() / secondsPerDay, seq: seq}
 }
 
 // byKey orders entries for de-duplication: key, then version, then the
 // order they were added in, so the last entry of a key is its winner.
+// compareRecords is the same order on encoded records.
 func byKey(a, b entry) int {
 	if d := strings.Compare(a.key, b.key); d != 0 {
 		return d
@@ -44,42 +57,37 @@ func byKey(a, b entry) int {
 	return cmp.Compare(a.seq, b.seq)
 }
 
-// byPartition orders de-duplicated entries for writing: partition date,
-// then source, then key. Keys are unique by then, so the order is total.
-func byPartition(a, b entry) int {
-	if d := cmp.Compare(a.day, b.day); d != 0 {
-		return d
-	}
-	if d := strings.Compare(a.source, b.source); d != 0 {
-		return d
-	}
-	return strings.Compare(a.key, b.key)
-}
-
-// externalSort sorts entries with at most limit of them in memory: each
-// full buffer is sorted and written to an unlinked temporary file, a
-// sorted run, and Merge reads the runs back in order.
+// externalSort sorts entries by key with at most limit of them in memory:
+// each full buffer is sorted and written to an unlinked temporary file, a
+// sorted run, and merge reads the runs back in order.
 type externalSort struct {
-	compare func(a, b entry) int
 	limit   int
+	fanIn   int
 	dir     string
 	names   *nameTable
 	buf     []entry
 	spare   []entry // the buffer of the last finished spill, for reuse
-	runs    []*os.File
-	enc     spillEncoder
-	pending chan spillResult // the spill in progress, or nil
+	runs    []sortedRun
+	enc     spillEncoder  // used by one spill at a time
+	w       *bufio.Writer // used by one spill at a time
+	pending chan spillResult
+}
+
+// sortedRun is one spill file and its number of records.
+type sortedRun struct {
+	f    *os.File
+	rows int64
 }
 
 // spillResult is the outcome of one background spill.
 type spillResult struct {
-	run *os.File
+	run sortedRun
 	buf []entry
 	err error
 }
 
-func newExternalSort(compare func(a, b entry) int, limit int, dir string, names *nameTable) *externalSort {
-	return &externalSort{compare: compare, limit: max(limit, 1), dir: dir, names: names}
+func newExternalSort(limit, fanIn int, dir string, names *nameTable) *externalSort {
+	return &externalSort{limit: max(limit, 1), fanIn: max(fanIn, 2), dir: dir, names: names}
 }
 
 // add buffers e. A full buffer is spilled on another goroutine while the
@@ -118,185 +126,315 @@ func (s *externalSort) wait() error {
 	return nil
 }
 
-// spill sorts buf and writes it as one run. The file is unlinked as soon
-// as it is created, so it disappears with the process whatever happens.
-// Its .tmp- name lets the start-up sweep remove it should the unlink
-// itself fail.
-func (s *externalSort) spill(buf []entry) (*os.File, error) {
-	slices.SortFunc(buf, s.compare)
-	f, err := os.CreateTemp(s.dir, ".tmp-spill-*")
+// spill sorts buf and writes it as one run.
+func (s *externalSort) spill(buf []entry) (sortedRun, error) {
+	slices.SortFunc(buf, byKey)
+	f, err := createSpillFile(s.dir)
+	if err != nil {
+		return sortedRun{}, err
+	}
+	if s.w == nil {
+		s.w = bufio.NewWriterSize(f, spillWriteBuffer)
+	}
+	s.w.Reset(f)
+	s.enc.names = s.names
+	var size [binary.MaxVarintLen64]byte
+	for _, e := range buf {
+		s.enc.buf = s.enc.buf[:0]
+		s.enc.record(e)
+		n := binary.PutUvarint(size[:], uint64(len(s.enc.buf)))
+		if _, err := s.w.Write(size[:n]); err != nil {
+			f.Close()
+			return sortedRun{}, fmt.Errorf("write spill file: %w", err)
+		}
+		if _, err := s.w.Write(s.enc.buf); err != nil {
+			f.Close()
+			return sortedRun{}, fmt.Errorf("write spill file: %w", err)
+		}
+	}
+	if err := finishSpillFile(f, s.w); err != nil {
+		return sortedRun{}, err
+	}
+	return sortedRun{f: f, rows: int64(len(buf))}, nil
+}
+
+// createSpillFile creates a temporary file in dir and unlinks it at once,
+// so it disappears with the process whatever happens. Its .tmp- name
+// lets the start-up sweep remove it should the unlink itself fail.
+func createSpillFile(dir string) (*os.File, error) {
+	f, err := os.CreateTemp(dir, ".tmp-spill-*")
 	if err != nil {
 		return nil, fmt.Errorf("create spill file: %w", err)
 	}
 	if err := os.Remove(f.Name()); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("unlink spill file: %w", err)
-	}
-	if err := s.writeRun(f, buf); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("write spill file: %w", err)
+		return nil, fmt.Errorf("unlink spill file %s: %w", f.Name(), err)
 	}
 	return f, nil
 }
 
-func (s *externalSort) writeRun(f *os.File, buf []entry) error {
-	w := bufio.NewWriterSize(f, 256<<10)
-	s.enc.names = s.names
-	var size [binary.MaxVarintLen64]byte
-	for _, e := range buf {
-		s.enc.buf = s.enc.buf[:0]
-		s.enc.encode(e.fact, e.seq)
-		n := binary.PutUvarint(size[:], uint64(len(s.enc.buf)))
-		if _, err := w.Write(size[:n]); err != nil {
-			return err
-		}
-		if _, err := w.Write(s.enc.buf); err != nil {
-			return err
-		}
-	}
+// finishSpillFile flushes w into f and rewinds f for reading. It closes f
+// when it fails.
+func finishSpillFile(f *os.File, w *bufio.Writer) error {
 	if err := w.Flush(); err != nil {
-		return err
+		f.Close()
+		return fmt.Errorf("write spill file: %w", err)
 	}
-	_, err := f.Seek(0, io.SeekStart)
-	return err
+	w.Reset(nil)
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return fmt.Errorf("rewind spill file: %w", err)
+	}
+	return nil
 }
 
 // close waits for a spill in progress and releases the run files.
 func (s *externalSort) close() {
 	_ = s.wait()
-	for _, f := range s.runs {
-		f.Close()
+	for _, r := range s.runs {
+		r.f.Close()
 	}
 	s.runs = nil
 	s.buf, s.spare = nil, nil
 }
 
-// merge returns a function that yields every entry in order and then
-// ok=false. The runs on disk and the sorted buffer are merged with a heap.
-func (s *externalSort) merge(ctx context.Context) (func() (entry, bool, error), error) {
+// merge returns a merger that yields every record in key order. When
+// there are more runs than the fan-in allows, it first merges the
+// smallest runs into larger ones. The buffered entries are encoded as
+// the merge reaches them and take one slot of the fan-in.
+func (s *externalSort) merge(ctx context.Context) (*merger, error) {
 	if err := s.wait(); err != nil {
 		return nil, err
 	}
-	slices.SortFunc(s.buf, s.compare)
-	h := &cursorHeap{compare: s.compare}
-	mem := &memCursor{entries: s.buf}
-	if err := h.push(mem); err != nil {
+	if err := s.reduceRuns(ctx, s.fanIn-1); err != nil {
 		return nil, err
 	}
-	for _, f := range s.runs {
-		rc := &runCursor{r: bufio.NewReaderSize(f, spillReadBuffer), dec: spillDecoder{names: s.names.names}}
-		if err := h.push(rc); err != nil {
+	slices.SortFunc(s.buf, byKey)
+	m := &merger{}
+	if err := m.push(&memCursor{entries: s.buf, names: s.names}); err != nil {
+		return nil, err
+	}
+	for _, r := range s.runs {
+		if err := m.push(newFileCursor(r.f)); err != nil {
 			return nil, err
 		}
 	}
-	n := 0
-	return func() (entry, bool, error) {
-		n++
-		if n%ctxCheckRows == 0 {
+	return m, nil
+}
+
+// reduceRuns merges runs until at most maxRuns are left. Each step merges
+// the smallest runs, as many as it takes to reach maxRuns but no more
+// than the fan-in, so that few records are copied more than once.
+func (s *externalSort) reduceRuns(ctx context.Context, maxRuns int) error {
+	for len(s.runs) > maxRuns {
+		k := min(s.fanIn, len(s.runs)-maxRuns+1)
+		slices.SortStableFunc(s.runs, func(a, b sortedRun) int { return cmp.Compare(a.rows, b.rows) })
+		merged, err := mergeRuns(ctx, s.dir, s.runs[:k])
+		for _, r := range s.runs[:k] {
+			r.f.Close()
+		}
+		s.runs = slices.Delete(s.runs, 0, k)
+		if err != nil {
+			return err
+		}
+		s.runs = append(s.runs, merged)
+	}
+	return nil
+}
+
+// mergeRuns merges runs into one new run. It copies each record as it is,
+// without decoding the fact.
+func mergeRuns(ctx context.Context, dir string, runs []sortedRun) (sortedRun, error) {
+	m := &merger{}
+	for _, r := range runs {
+		if err := m.push(newFileCursor(r.f)); err != nil {
+			return sortedRun{}, err
+		}
+	}
+	f, err := createSpillFile(dir)
+	if err != nil {
+		return sortedRun{}, err
+	}
+	w := bufio.NewWriterSize(f, spillWriteBuffer)
+	var size [binary.MaxVarintLen64]byte
+	var rows int64
+	for {
+		if rows%ctxCheckRows == 0 {
 			if err := ctx.Err(); err != nil {
-				return entry{}, false, err
+				f.Close()
+				return sortedRun{}, err
 			}
 		}
-		return h.pop()
-	}, nil
+		r, ok, err := m.pop()
+		if err != nil {
+			f.Close()
+			return sortedRun{}, err
+		}
+		if !ok {
+			break
+		}
+		n := binary.PutUvarint(size[:], uint64(len(r.raw)))
+		if _, err := w.Write(size[:n]); err != nil {
+			f.Close()
+			return sortedRun{}, fmt.Errorf("write spill file: %w", err)
+		}
+		if _, err := w.Write(r.raw); err != nil {
+			f.Close()
+			return sortedRun{}, fmt.Errorf("write spill file: %w", err)
+		}
+		rows++
+	}
+	if err := finishSpillFile(f, w); err != nil {
+		return sortedRun{}, err
+	}
+	return sortedRun{f: f, rows: rows}, nil
 }
 
-// ctxCheckRows is how many merged rows pass between context checks.
-const ctxCheckRows = 4096
-
-// cursor yields the entries of one sorted run.
+// cursor yields the records of one sorted run. A record stays valid until
+// the second call of next after the one that returned it, so a merge may
+// hold the record it popped while the cursor reads the following one.
 type cursor interface {
-	next() (entry, bool, error)
+	next() (spillRecord, bool, error)
 }
 
+// memCursor encodes the sorted in-memory entries one at a time.
 type memCursor struct {
 	entries []entry
+	names   *nameTable
 	i       int
+	enc     [2]spillEncoder
+	cur     int
 }
 
-func (m *memCursor) next() (entry, bool, error) {
+func (m *memCursor) next() (spillRecord, bool, error) {
 	if m.i >= len(m.entries) {
-		return entry{}, false, nil
+		return spillRecord{}, false, nil
 	}
-	e := m.entries[m.i]
+	m.cur ^= 1
+	enc := &m.enc[m.cur]
+	enc.names = m.names
+	enc.buf = enc.buf[:0]
+	enc.record(m.entries[m.i])
 	m.entries[m.i] = entry{}
 	m.i++
-	return e, true, nil
+	r, err := parseRecord(enc.buf)
+	return r, err == nil, err
 }
 
-type runCursor struct {
-	r   *bufio.Reader
-	dec spillDecoder
-	raw []byte
+// fileCursor reads the records of one spill file.
+type fileCursor struct {
+	r    *bufio.Reader
+	bufs [2][]byte
+	cur  int
 }
 
-func (c *runCursor) next() (entry, bool, error) {
+func newFileCursor(f *os.File) *fileCursor {
+	return &fileCursor{r: bufio.NewReaderSize(f, spillReadBuffer)}
+}
+
+func (c *fileCursor) next() (spillRecord, bool, error) {
 	size, err := binary.ReadUvarint(c.r)
 	if errors.Is(err, io.EOF) {
-		return entry{}, false, nil
+		return spillRecord{}, false, nil
 	}
 	if err != nil {
-		return entry{}, false, fmt.Errorf("read spill file: %w", err)
+		return spillRecord{}, false, fmt.Errorf("read spill file: %w", err)
 	}
-	c.raw = slices.Grow(c.raw[:0], int(size))[:size]
-	if _, err := io.ReadFull(c.r, c.raw); err != nil {
-		return entry{}, false, fmt.Errorf("read spill file: %w", err)
+	if size > maxSpillRecord {
+		return spillRecord{}, false, fmt.Errorf("read spill file: %w: record of %d bytes", errCorruptSpill, size)
 	}
-	c.dec.buf, c.dec.err = c.raw, nil
-	f, seq, err := c.dec.decode()
+	c.cur ^= 1
+	raw := slices.Grow(c.bufs[c.cur][:0], int(size))[:size]
+	c.bufs[c.cur] = raw
+	if _, err := io.ReadFull(c.r, raw); err != nil {
+		return spillRecord{}, false, fmt.Errorf("read spill file: %w", err)
+	}
+	r, err := parseRecord(raw)
 	if err != nil {
-		return entry{}, false, fmt.Errorf("read spill file: %w", err)
+		return spillRecord{}, false, fmt.Errorf("read spill file: %w", err)
 	}
-	return newEntry(f, f.PartitionDate(), seq), true, nil
+	return r, true, nil
 }
 
-// cursorHeap merges cursors by the head entry of each.
-type cursorHeap struct {
-	compare func(a, b entry) int
-	heads   []entry
+// merger merges cursors with a binary min-heap of their head records.
+type merger struct {
+	heads   []spillRecord
 	cursors []cursor
 }
 
-func (h *cursorHeap) Len() int           { return len(h.heads) }
-func (h *cursorHeap) Less(i, j int) bool { return h.compare(h.heads[i], h.heads[j]) < 0 }
-func (h *cursorHeap) Swap(i, j int) {
-	h.heads[i], h.heads[j] = h.heads[j], h.heads[i]
-	h.cursors[i], h.cursors[j] = h.cursors[j], h.cursors[i]
-}
-func (h *cursorHeap) Push(any) {}
-func (h *cursorHeap) Pop() any {
-	n := len(h.heads) - 1
-	h.heads, h.cursors = h.heads[:n], h.cursors[:n]
-	return nil
-}
-
-// push adds a cursor with its first entry, unless it is empty.
-func (h *cursorHeap) push(c cursor) error {
-	e, ok, err := c.next()
+// push adds a cursor with its first record, unless it is empty.
+func (m *merger) push(c cursor) error {
+	r, ok, err := c.next()
 	if err != nil || !ok {
 		return err
 	}
-	h.heads = append(h.heads, e)
-	h.cursors = append(h.cursors, c)
-	heap.Fix(h, len(h.heads)-1)
+	m.heads = append(m.heads, r)
+	m.cursors = append(m.cursors, c)
+	m.up(len(m.heads) - 1)
 	return nil
 }
 
-// pop returns the least head and advances its cursor.
-func (h *cursorHeap) pop() (entry, bool, error) {
-	if len(h.heads) == 0 {
-		return entry{}, false, nil
+// peek returns the least head without advancing its cursor.
+func (m *merger) peek() (spillRecord, bool) {
+	if len(m.heads) == 0 {
+		return spillRecord{}, false
 	}
-	top := h.heads[0]
-	e, ok, err := h.cursors[0].next()
+	return m.heads[0], true
+}
+
+// pop returns the least head and advances its cursor. The record stays
+// valid until the next call of pop.
+func (m *merger) pop() (spillRecord, bool, error) {
+	if len(m.heads) == 0 {
+		return spillRecord{}, false, nil
+	}
+	top := m.heads[0]
+	r, ok, err := m.cursors[0].next()
 	switch {
 	case err != nil:
-		return entry{}, false, err
+		return spillRecord{}, false, err
 	case ok:
-		h.heads[0] = e
-		heap.Fix(h, 0)
+		m.heads[0] = r
 	default:
-		heap.Pop(h)
+		last := len(m.heads) - 1
+		m.heads[0], m.cursors[0] = m.heads[last], m.cursors[last]
+		m.heads[last], m.cursors[last] = spillRecord{}, nil
+		m.heads, m.cursors = m.heads[:last], m.cursors[:last]
 	}
+	m.down(0)
 	return top, true, nil
+}
+
+func (m *merger) swap(i, j int) {
+	m.heads[i], m.heads[j] = m.heads[j], m.heads[i]
+	m.cursors[i], m.cursors[j] = m.cursors[j], m.cursors[i]
+}
+
+func (m *merger) up(i int) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if compareRecords(&m.heads[i], &m.heads[parent]) >= 0 {
+			return
+		}
+		m.swap(i, parent)
+		i = parent
+	}
+}
+
+func (m *merger) down(i int) {
+	n := len(m.heads)
+	for {
+		least := i
+		if l := 2*i + 1; l < n && compareRecords(&m.heads[l], &m.heads[least]) < 0 {
+			least = l
+		}
+		if r := 2*i + 2; r < n && compareRecords(&m.heads[r], &m.heads[least]) < 0 {
+			least = r
+		}
+		if least == i {
+			return
+		}
+		m.swap(i, least)
+		i = least
+	}
 }

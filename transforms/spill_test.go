@@ -94,7 +94,7 @@ func TestCollectorSpillMatchesMemory(t *testing.T) {
 				inMemory.Add(f)
 				spilled.Add(f)
 			}
-			if n := len(spilled.sorter.runs); n < 10 {
+			if n := len(spilled.sorter.runs); n < 2*defaultMergeFanIn/3 {
 				t.Fatalf("spilled %d runs, want at least 10", n)
 			}
 			want := writeAll(t, inMemory, t.TempDir(), table)
@@ -122,17 +122,38 @@ func TestSpillCodecRoundTrip(t *testing.T) {
 		for i, f := range randomFacts(table, 50, 2) {
 			names := &nameTable{}
 			enc := spillEncoder{names: names}
-			enc.encode(f, int64(i))
-			dec := spillDecoder{buf: enc.buf, names: names.names}
-			got, seq, err := dec.decode()
+			enc.record(newEntry(f, f.PartitionDate(), int64(i)))
+			r, err := parseRecord(enc.buf)
+			if err != nil {
+				t.Fatalf("%s fact %d: parse header: %v", table, i, err)
+			}
+			if string(r.key) != f.Key() {
+				t.Errorf("%s fact %d: key = %q, want %q", table, i, r.key, f.Key())
+			}
+			if got := time.Unix(r.verSec, r.verNsec); !got.Equal(f.Version()) {
+				t.Errorf("%s fact %d: version = %v, want %v", table, i, got, f.Version())
+			}
+			if r.seq != int64(i) {
+				t.Errorf("%s fact %d: seq = %d", table, i, r.seq)
+			}
+			if got := time.Unix(r.day*secondsPerDay, 0).UTC(); got != f.PartitionDate() {
+				t.Errorf("%s fact %d: partition date = %v, want %v", table, i, got, f.PartitionDate())
+			}
+			if names.names[r.source] != f.Origin().Source {
+				t.Errorf("%s fact %d: source = %q, want %q", table, i, names.names[r.source], f.Origin().Source)
+			}
+			dec := spillDecoder{names: names.names}
+			got, err := dec.decodeFact(r.fact)
 			if err != nil {
 				t.Fatalf("%s fact %d: decode: %v", table, i, err)
 			}
-			if seq != int64(i) {
-				t.Errorf("%s fact %d: seq = %d", table, i, seq)
-			}
 			if got.Key() != f.Key() || !got.Version().Equal(f.Version()) || got.Origin() != f.Origin() {
 				t.Errorf("%s fact %d: decoded %+v, want %+v", table, i, got, f)
+			}
+			again := spillEncoder{names: names}
+			again.fact(got)
+			if !bytes.Equal(again.buf, r.fact) {
+				t.Errorf("%s fact %d: the decoded fact encodes differently", table, i)
 			}
 		}
 	}
@@ -141,11 +162,22 @@ func TestSpillCodecRoundTrip(t *testing.T) {
 func TestSpillCodecRejectsTruncated(t *testing.T) {
 	names := &nameTable{}
 	enc := spillEncoder{names: names}
-	enc.encode(randomFacts(TableLabels, 1, 3)[0], 0)
-	for n := range len(enc.buf) {
-		dec := spillDecoder{buf: enc.buf[:n], names: names.names}
-		if _, _, err := dec.decode(); err == nil {
-			t.Fatalf("decode of the first %d of %d bytes succeeded", n, len(enc.buf))
+	f := randomFacts(TableLabels, 1, 3)[0]
+	enc.record(newEntry(f, f.PartitionDate(), 0))
+	r, err := parseRecord(enc.buf)
+	if err != nil {
+		t.Fatalf("parse header: %v", err)
+	}
+	header := len(enc.buf) - len(r.fact)
+	for n := range header + 1 {
+		if _, err := parseRecord(enc.buf[:n]); err == nil {
+			t.Fatalf("parse of the first %d of %d header bytes succeeded", n, header)
+		}
+	}
+	for n := range len(r.fact) {
+		dec := spillDecoder{names: names.names}
+		if _, err := dec.decodeFact(r.fact[:n]); err == nil {
+			t.Fatalf("decode of the first %d of %d bytes succeeded", n, len(r.fact))
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package transforms
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -20,11 +22,12 @@ const (
 
 var errCorruptSpill = errors.New("corrupt spill record")
 
-// spillEncoder appends facts in a compact binary form: a type tag, the
-// sequence number, the origin with its source and file as indexes into
-// the collector's name table, then every field in declaration order.
-// Times are stored as UTC instants, which is all that the Parquet writer,
-// Version and PartitionDate read of them.
+// spillEncoder appends facts in a compact binary form. A spill record is
+// a header with the values the merge orders and groups by, followed by
+// the fact. The fact is a type tag, the origin with its source and file
+// as indexes into the collector's name table, then every field in
+// declaration order. Times are stored as UTC instants, which is all that
+// the Parquet writer, Version and PartitionDate read of them.
 type spillEncoder struct {
 	buf   []byte
 	names *nameTable
@@ -76,24 +79,32 @@ func (e *spillEncoder) origin(o Origin) {
 	e.varint(o.Record)
 }
 
-// encode appends one fact with its sequence number to e.buf.
-func (e *spillEncoder) encode(f Fact, seq int64) {
+// record appends the spill record of en to e.buf: the header, which
+// parseRecord reads, then the fact, which decodeFact reads.
+func (e *spillEncoder) record(en entry) {
+	e.str(en.key)
+	e.varint(en.ver.Unix())
+	e.uvarint(uint64(en.ver.Nanosecond()))
+	e.varint(en.seq)
+	e.varint(en.day)
+	e.uvarint(uint64(e.names.index(en.fact.Origin().Source)))
+	e.fact(en.fact)
+}
+
+// fact appends one fact to e.buf.
+func (e *spillEncoder) fact(f Fact) {
 	switch r := f.(type) {
 	case *UsageEvent:
 		e.buf = append(e.buf, tagUsage)
-		e.varint(seq)
 		e.usage(r)
 	case *ReviewLabel:
 		e.buf = append(e.buf, tagLabel)
-		e.varint(seq)
 		e.label(r)
 	case *CostLine:
 		e.buf = append(e.buf, tagCost)
-		e.varint(seq)
 		e.cost(r)
 	case *Incident:
 		e.buf = append(e.buf, tagIncident)
-		e.varint(seq)
 		e.incident(r)
 	default:
 		panic(fmt.Sprintf("spill: unknown fact type %T", f))
@@ -228,6 +239,9 @@ func (d *spillDecoder) bytes(n uint64) []byte {
 
 func (d *spillDecoder) str() string { return string(d.bytes(d.uvarint())) }
 
+// strBytes returns a string field without copying it out of d.buf.
+func (d *spillDecoder) strBytes() []byte { return d.bytes(d.uvarint()) }
+
 func (d *spillDecoder) ts() time.Time {
 	sec := d.varint()
 	nsec := d.uvarint()
@@ -280,12 +294,12 @@ func (d *spillDecoder) origin() Origin {
 	return Origin{Source: d.name(), File: d.name(), Record: d.varint()}
 }
 
-// decode reads one fact and its sequence number.
-func (d *spillDecoder) decode() (Fact, int64, error) {
+// decodeFact reads the fact that spillEncoder.fact wrote to buf.
+func (d *spillDecoder) decodeFact(buf []byte) (Fact, error) {
+	d.buf, d.err = buf, nil
 	tag := d.bytes(1)
-	seq := d.varint()
 	if len(tag) != 1 {
-		return nil, 0, errCorruptSpill
+		return nil, errCorruptSpill
 	}
 	var f Fact
 	switch tag[0] {
@@ -298,12 +312,63 @@ func (d *spillDecoder) decode() (Fact, int64, error) {
 	case tagIncident:
 		f = d.incident()
 	default:
-		return nil, 0, fmt.Errorf("%w: unknown type tag %d", errCorruptSpill, tag[0])
+		return nil, fmt.Errorf("%w: unknown type tag %d", errCorruptSpill, tag[0])
 	}
 	if d.err == nil && len(d.buf) != 0 {
 		d.fail()
 	}
-	return f, seq, d.err
+	return f, d.err
+}
+
+// maxSpillRecord bounds the size a spill file may give for one record, so
+// that a corrupt size fails instead of allocating it.
+const maxSpillRecord = 1 << 30
+
+// spillRecord is one record of a sorted run as the merge reads it: the
+// header values, and slices of the record that point into the buffer of
+// the cursor that read it.
+type spillRecord struct {
+	key     []byte
+	verSec  int64
+	verNsec int64
+	seq     int64
+	day     int64  // partition date as days since 1970-01-01
+	source  uint64 // index of the source in the name table
+	raw     []byte // the whole record, header and fact
+	fact    []byte // the encoded fact
+}
+
+// parseRecord reads the header of a spill record and leaves the fact
+// encoded.
+func parseRecord(raw []byte) (spillRecord, error) {
+	d := spillDecoder{buf: raw}
+	r := spillRecord{raw: raw}
+	r.key = d.strBytes()
+	r.verSec = d.varint()
+	r.verNsec = int64(d.uvarint())
+	r.seq = d.varint()
+	r.day = d.varint()
+	r.source = d.uvarint()
+	if d.err != nil || len(d.buf) == 0 {
+		return spillRecord{}, errCorruptSpill
+	}
+	r.fact = d.buf
+	return r, nil
+}
+
+// compareRecords orders records as byKey orders entries: key, version,
+// then sequence number.
+func compareRecords(a, b *spillRecord) int {
+	if d := bytes.Compare(a.key, b.key); d != 0 {
+		return d
+	}
+	if a.verSec != b.verSec {
+		return cmp.Compare(a.verSec, b.verSec)
+	}
+	if a.verNsec != b.verNsec {
+		return cmp.Compare(a.verNsec, b.verNsec)
+	}
+	return cmp.Compare(a.seq, b.seq)
 }
 
 func (d *spillDecoder) usage() *UsageEvent {
