@@ -10,15 +10,17 @@ import (
 )
 
 // writeBatches writes the rows that fill appends in record batches of
-// BatchRows and returns how many it wrote. One goroutine reads the facts
-// and builds the batches while the caller's goroutine encodes and
-// compresses the previous batch, so the two steps use two cores. Batch
-// boundaries do not depend on the timing, so the file is the same.
+// buildRows to row groups of BatchRows and returns how many it wrote. One
+// goroutine reads the facts and builds the batches while the caller's
+// goroutine encodes and compresses the previous batch, so the two steps
+// use two cores. The channel is unbuffered, so at most two batches are in
+// memory: the one being written and the next one. Batch boundaries do
+// not depend on the timing, so the file is the same.
 func writeBatches(ctx context.Context, fw *pqarrow.FileWriter, schema *arrow.Schema,
 	fill func(*array.RecordBuilder) (int, error)) (int64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batches := make(chan arrow.RecordBatch, 1)
+	batches := make(chan arrow.RecordBatch)
 	var (
 		rows     int64
 		buildErr error
@@ -32,7 +34,7 @@ func writeBatches(ctx context.Context, fw *pqarrow.FileWriter, schema *arrow.Sch
 	var writeErr error
 	for rec := range batches {
 		if writeErr == nil {
-			if writeErr = fw.Write(rec); writeErr != nil {
+			if writeErr = fw.WriteBuffered(rec); writeErr != nil {
 				cancel()
 			}
 		}

@@ -17,9 +17,16 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
-// BatchRows is the number of rows in each Arrow record batch and Parquet
-// row group.
+// BatchRows is the number of rows in each Parquet row group.
 const BatchRows = 64 * 1024
+
+// buildRows is the number of rows in each Arrow record batch. Batches are
+// written to a buffered row group until it holds BatchRows rows, so a
+// batch is an eighth of a row group in memory. arrow-go's column writers
+// split every batch into pieces of WriteBatchSize (1024) values and cut
+// pages between pieces, so batches of a multiple of 1024 rows give the
+// pages and file that one batch per row group gives.
+const buildRows = 8 * 1024
 
 // LegacyPartFile is the name of the single Parquet file of a partition in
 // the layout before one file per source. Writing a partition removes it.
@@ -94,7 +101,7 @@ func WritePartitionFactsAs(ctx context.Context, root, table string, p *Partition
 	return writePartition(ctx, root, table, p.Date, p.Source, name, p.appendBatch)
 }
 
-// writePartition writes the rows that fill appends, up to BatchRows per
+// writePartition writes the rows that fill appends, up to buildRows per
 // call until it appends none, as the partition of table at date.
 func writePartition(ctx context.Context, root, table string, date time.Time, source, name string,
 	fill func(*array.RecordBuilder) (int, error)) (string, int64, error) {
@@ -136,23 +143,23 @@ func writePartition(ctx context.Context, root, table string, date time.Time, sou
 	return final, rows, removeFile(filepath.Join(dir, LegacyPartFile))
 }
 
-// appendBatch appends up to BatchRows facts to b.
+// appendBatch appends up to buildRows facts to b.
 func appendBatch(b *array.RecordBuilder, next func() (Fact, error)) (int, error) {
-	for n := 0; n < BatchRows; n++ {
+	for n := 0; n < buildRows; n++ {
 		f, err := next()
 		if err != nil || f == nil {
 			return n, err
 		}
 		AppendFact(b, f)
 	}
-	return BatchRows, nil
+	return buildRows, nil
 }
 
-// appendBatch appends up to BatchRows of the partition's facts to b from
+// appendBatch appends up to buildRows of the partition's facts to b from
 // their spill encoding.
 func (p *PartitionFacts) appendBatch(b *array.RecordBuilder) (int, error) {
 	dt := arrow.Date32FromTime(p.Date)
-	for n := 0; n < BatchRows; n++ {
+	for n := 0; n < buildRows; n++ {
 		body, ok, err := p.r.next()
 		if err != nil || !ok {
 			return n, err
@@ -161,7 +168,7 @@ func (p *PartitionFacts) appendBatch(b *array.RecordBuilder) (int, error) {
 			return n, fmt.Errorf("read spill file: %w", err)
 		}
 	}
-	return BatchRows, nil
+	return buildRows, nil
 }
 
 // publish syncs the closed temporary file, renames it to final and syncs

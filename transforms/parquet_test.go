@@ -4,14 +4,19 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	_ "github.com/duckdb/duckdb-go/v2"
 	"github.com/xitongsys/parquet-go-source/local"
 	"github.com/xitongsys/parquet-go/reader"
@@ -185,5 +190,151 @@ func TestWritePartitionLeavesNoTempFiles(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Join(root, "cost_lines", "dt=2026-07-04"))
 	if len(entries) != 0 {
 		t.Errorf("partition directory holds %d entries after a cancelled write, want 0", len(entries))
+	}
+}
+
+// writeOneBatchPerRowGroup writes facts the way the writer did before it
+// built smaller batches: one record batch of up to BatchRows rows per
+// FileWriter.Write call, each call one row group.
+func writeOneBatchPerRowGroup(t *testing.T, path, table string, facts []Fact) []byte {
+	t.Helper()
+	schema, err := SchemaOf(table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fw, err := pqarrow.NewFileWriter(schema, f, writerProps(), pqarrow.DefaultWriterProps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	for start := 0; start < len(facts); start += BatchRows {
+		for _, fact := range facts[start:min(start+BatchRows, len(facts))] {
+			AppendFact(b, fact)
+		}
+		rec := b.NewRecordBatch()
+		err := fw.Write(rec)
+		rec.Release()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := fw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// wideUsageEvents returns n usage events of one partition with unique
+// 40-byte event ids, so that the event_id dictionary outgrows its 1 MiB
+// limit and falls back to plain pages, with nulls and long texts.
+func wideUsageEvents(n int) []Fact {
+	at := time.Date(2026, 7, 2, 0, 0, 0, 0, time.UTC)
+	facts := make([]Fact, n)
+	for i := range facts {
+		var ht *float64
+		if i%3 != 0 {
+			v := float64(i%977) / 7
+			ht = &v
+		}
+		workflow := ""
+		if i%5 != 0 {
+			workflow = fmt.Sprintf("workflow-%d", i%11)
+		}
+		facts[i] = &UsageEvent{From: Origin{Source: "events"}, EventID: fmt.Sprintf("evt-%036d", i),
+			OccurredAt: at.Add(time.Duration(i) * time.Millisecond), AccountID: fmt.Sprintf("acct-%d", i%50),
+			Workflow: workflow, CaseID: fmt.Sprintf("case-%d-%s", i/3, strings.Repeat("x", i%97)),
+			UserID: fmt.Sprintf("user-%d", i%1000), EventType: "case_opened", HandleTimeSeconds: ht}
+	}
+	return facts
+}
+
+// TestWritePartitionBufferedRowGroups compares files written
+// through buffered row groups of buildRows batches with files written
+// with one batch per row group, for partitions of up to three row groups
+// of every table.
+func TestWritePartitionBufferedRowGroups(t *testing.T) {
+	tests := []struct {
+		name  string
+		table string
+		facts []Fact
+	}{
+		{"usage, three row groups", TableUsage, wideUsageEvents(2*BatchRows + 5000)},
+		{"usage, one short row group", TableUsage, wideUsageEvents(buildRows + 1)},
+		{"usage, random", TableUsage, randomFacts(TableUsage, 20_000, 21)},
+		{"labels, random", TableLabels, randomFacts(TableLabels, 20_000, 22)},
+		{"costs, random", TableCosts, randomFacts(TableCosts, 20_000, 23)},
+		{"incidents, random", TableIncidents, randomFacts(TableIncidents, 20_000, 24)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			want := writeOneBatchPerRowGroup(t, filepath.Join(dir, "want.parquet"), tt.table, tt.facts)
+			file, err := WritePartition(context.Background(), dir, tt.table,
+				Partition{Date: tt.facts[0].PartitionDate(), Source: tt.facts[0].Origin().Source, Facts: tt.facts})
+			if err != nil {
+				t.Fatalf("WritePartition: %v", err)
+			}
+			got, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sameParquet(got, want) {
+				t.Errorf("file of %d bytes differs from the one-batch-per-row-group file of %d bytes", len(got), len(want))
+			}
+		})
+	}
+}
+
+// sameParquet reports whether two Parquet files are the same apart from
+// the order of their column chunks' encoding stats: the same bytes up to
+// the footer, and footers of the same length that hold the same bytes.
+// arrow-go v18.9 lists the encoding stats of a column chunk in Go map
+// order, which varies between runs when a chunk has dictionary-encoded
+// and plain data pages.
+func sameParquet(a, b []byte) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	if len(a) != len(b) || len(a) < 12 {
+		return false
+	}
+	footer := int(binary.LittleEndian.Uint32(a[len(a)-8:]))
+	body := len(a) - 8 - footer
+	if body < 4 || !bytes.Equal(a[:body], b[:body]) {
+		return false
+	}
+	fa, fb := slices.Clone(a[body:]), slices.Clone(b[body:])
+	slices.Sort(fa)
+	slices.Sort(fb)
+	return bytes.Equal(fa, fb)
+}
+
+func TestSameParquet(t *testing.T) {
+	file := []byte("PAR1bodyABCD\x04\x00\x00\x00PAR1")
+	tests := []struct {
+		name string
+		b    []byte
+		want bool
+	}{
+		{"identical", []byte("PAR1bodyABCD\x04\x00\x00\x00PAR1"), true},
+		{"footer bytes reordered", []byte("PAR1bodyDCBA\x04\x00\x00\x00PAR1"), true},
+		{"footer byte changed", []byte("PAR1bodyABCE\x04\x00\x00\x00PAR1"), false},
+		{"body byte changed", []byte("PAR1bodzABCD\x04\x00\x00\x00PAR1"), false},
+		{"longer", []byte("PAR1bodyyABCD\x04\x00\x00\x00PAR1"), false},
+	}
+	for _, tt := range tests {
+		if got := sameParquet(file, tt.b); got != tt.want {
+			t.Errorf("%s: sameParquet = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }
