@@ -64,12 +64,13 @@ func required(fs fieldSource, column string) (string, *transforms.FieldError) {
 // Unix epoch whose unit follows from its magnitude, anything else is text.
 func (c *converter) parseTime(v fieldValue) (time.Time, *transforms.FieldError) {
 	var (
-		t   time.Time
-		err error
+		t    time.Time
+		err  error
+		fast bool
 	)
 	if v.Number || isInteger(v.Text) {
 		t, err = transforms.ParseEpoch(v.Text, transforms.EpochAuto)
-	} else {
+	} else if t, fast = parseTimeFast(v.Text, c.naive); !fast {
 		t, err = transforms.ParseTime(v.Text, c.naive)
 	}
 	if err != nil {

@@ -82,6 +82,9 @@ func (c *converter) costAmounts(fs fieldSource, line *transforms.CostLine) *tran
 }
 
 func decimalField(v fieldValue, scale int32) (decimal128.Num, *transforms.FieldError) {
+	if n, ok := parseDecimalFast(v.Text, scale); ok {
+		return n, nil
+	}
 	n, err := transforms.ParseDecimal(v.Text, scale)
 	if err != nil {
 		return decimal128.Num{}, invalid(v, err)
@@ -139,6 +142,9 @@ func tagValue(tags fieldValue, key string) (string, *transforms.FieldError) {
 	text := tags.Text
 	if !strings.HasPrefix(text, "{") {
 		text = "{" + text + "}"
+	}
+	if value, ok := tagValueFast(text, key); ok {
+		return value, nil
 	}
 	obj, err := decodeObject([]byte(text))
 	if err != nil {

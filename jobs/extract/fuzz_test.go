@@ -289,7 +289,7 @@ func FuzzJSONL(f *testing.F) {
 // corpus, so that a renamed target does not silently lose its seeds.
 func TestFuzzSeedsPresent(t *testing.T) {
 	for _, name := range []string{"FuzzFOCUSCSV", "FuzzFOCUSParquet", "FuzzSegment",
-		"FuzzLabelStudio", "FuzzPagerDuty", "FuzzCSV", "FuzzJSONL", "FuzzCSVParser"} {
+		"FuzzLabelStudio", "FuzzPagerDuty", "FuzzCSV", "FuzzJSONL", "FuzzCSVParser", "FuzzFastParse"} {
 		entries, err := os.ReadDir(filepath.Join("testdata", "fuzz", name))
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
