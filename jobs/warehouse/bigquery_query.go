@@ -15,10 +15,12 @@ import (
 
 // Query runs a query with each ? bound to the next argument as a
 // positional query parameter, so no value is ever spliced into the SQL
-// text.
+// text. Unqualified table names, such as those of a custom_sql check,
+// resolve in the warehouse's dataset.
 func (w *BigQuery) Query(ctx context.Context, query string, args ...any) (Rows, error) {
 	q := w.client.Query(query)
 	q.Location = w.cfg.Location
+	q.DefaultProjectID, q.DefaultDatasetID = w.cfg.Project, w.cfg.Dataset
 	for _, a := range args {
 		q.Parameters = append(q.Parameters, bigquery.QueryParameter{Value: a})
 	}

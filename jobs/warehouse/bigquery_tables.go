@@ -50,7 +50,11 @@ func tableSpecs() ([]tableSpec, error) {
 		specs = append(specs, tableSpec{name: t, schema: s})
 	}
 	specs = append(specs, sourceStateSpec())
-	return specs, nil
+	checkSpecs, err := checkTableSpecs()
+	if err != nil {
+		return nil, err
+	}
+	return append(specs, checkSpecs...), nil
 }
 
 // EnsureTables creates the dataset and the tables that are missing and
@@ -69,8 +73,9 @@ func (w *BigQuery) EnsureTables(ctx context.Context) error {
 }
 
 // Plan checks the dataset and every table without writing and returns the
-// changes EnsureTables would make. A column whose type or mode differs
-// from the expected one is an error.
+// changes EnsureTables would make. A table that drifted from this
+// version's schema in a way a run cannot fix is a *DriftError, which
+// lists every such difference.
 func (w *BigQuery) Plan(ctx context.Context) ([]Change, error) {
 	specs, err := tableSpecs()
 	if err != nil {
@@ -86,12 +91,21 @@ func (w *BigQuery) Plan(ctx context.Context) ([]Change, error) {
 		return nil, fmt.Errorf("read dataset %s.%s: %w", w.cfg.Project, w.cfg.Dataset, err)
 	}
 	var changes []Change
+	drift := &DriftError{}
 	for _, s := range specs {
 		c, err := w.planTable(ctx, s)
+		var d *DriftError
+		if errors.As(err, &d) {
+			drift.Problems = append(drift.Problems, d.Problems...)
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
 		changes = append(changes, c...)
+	}
+	if len(drift.Problems) > 0 {
+		return nil, drift
 	}
 	return changes, nil
 }
@@ -105,22 +119,17 @@ func (w *BigQuery) planTable(ctx context.Context, s tableSpec) ([]Change, error)
 		return nil, fmt.Errorf("read table %s: %w", s.name, err)
 	}
 	w.setSchema(s.name, md.Schema)
-	have := map[string]*bigquery.FieldSchema{}
+	if problems := tableDrift(s, md); len(problems) > 0 {
+		return nil, &DriftError{Problems: problems}
+	}
+	have := map[string]bool{}
 	for _, f := range md.Schema {
-		have[f.Name] = f
+		have[f.Name] = true
 	}
 	var changes []Change
 	for _, f := range s.schema {
-		got, ok := have[f.Name]
-		if !ok {
+		if !have[f.Name] {
 			changes = append(changes, Change{Table: s.name, Action: "add column", Column: f.Name})
-			continue
-		}
-		// A NULLABLE column where REQUIRED is expected is fine: it was
-		// added to an existing table, where BigQuery adds no REQUIRED one.
-		if got.Type != f.Type || (got.Required && !f.Required) {
-			return nil, fmt.Errorf("table %s column %s is %s %s in BigQuery, expected %s %s; drop or migrate the table",
-				s.name, f.Name, got.Type, mode(got.Required), f.Type, mode(f.Required))
 		}
 	}
 	return changes, nil
