@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"evidencepack/config"
+	"evidencepack/jobs/warehouse"
+	evsql "evidencepack/sql"
 )
 
 // Statuses of a check result.
@@ -36,7 +38,7 @@ type Result struct {
 	SQL          string          `json:"sql"`
 	Args         []any           `json:"args,omitempty"`
 	// Message explains a failure that is not a count of rows, such as a
-	// row count drop or a check query that DuckDB rejected.
+	// row count drop or a check query that the warehouse rejected.
 	Message string `json:"message,omitempty"`
 }
 
@@ -49,7 +51,11 @@ func (r Result) Blocking() bool { return r.Failed() && r.Severity == config.Seve
 
 // Env is what the checks run against.
 type Env struct {
-	DB *sql.DB
+	// Querier runs the check queries, which are written in Dialect. With
+	// Querier nil the checks query DB, a DuckDB database.
+	Querier warehouse.Querier
+	Dialect evsql.Dialect
+	DB      *sql.DB
 	// From and To are the logical dates whose row counts row_count_drop
 	// compares.
 	From, To time.Time
@@ -60,6 +66,14 @@ type Env struct {
 	// A check of scope window reads only the rows dated in them. With
 	// Dates nil every check reads the whole table.
 	Dates map[string][]time.Time
+}
+
+// target returns the querier and the dialect of the checked warehouse.
+func (env Env) target() (warehouse.Querier, dialect) {
+	if env.Querier != nil {
+		return env.Querier, dialect{env.Dialect}
+	}
+	return warehouse.SQLQuerier{DB: env.DB}, dialect{evsql.DuckDB()}
 }
 
 // scopeDates returns the dates a check is limited to, nil for the whole
@@ -89,6 +103,7 @@ type PreviousRun struct {
 // Run runs every check in order. A check whose query fails is reported as
 // failed with the error as its message; only a cancelled ctx stops Run.
 func Run(ctx context.Context, env Env, list []config.Check) ([]Result, error) {
+	q, d := env.target()
 	out := make([]Result, 0, len(list))
 	for _, c := range list {
 		if err := ctx.Err(); err != nil {
@@ -97,9 +112,9 @@ func Run(ctx context.Context, env Env, list []config.Check) ([]Result, error) {
 		var res Result
 		var err error
 		if c.Kind == config.CheckRowCountDrop {
-			res, err = rowCountDrop(ctx, env, c)
+			res, err = rowCountDrop(ctx, q, d, env, c)
 		} else {
-			res, err = runQueryCheck(ctx, env.DB, c, env.scopeDates(c))
+			res, err = runQueryCheck(ctx, q, d, c, env.scopeDates(c))
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -120,23 +135,24 @@ func newResult(c config.Check) Result {
 
 // runQueryCheck counts the failing rows of a check, among the rows dated
 // in dates unless dates is nil, and keeps a sample of them.
-func runQueryCheck(ctx context.Context, db *sql.DB, c config.Check, dates []time.Time) (Result, error) {
+func runQueryCheck(ctx context.Context, querier warehouse.Querier, d dialect, c config.Check,
+	dates []time.Time) (Result, error) {
 	res := newResult(c)
-	q, args, err := failingRowsQuery(c, dates)
+	q, args, err := d.failingRowsQuery(c, dates)
 	if err != nil {
 		return res, err
 	}
 	res.SQL, res.Args = q, args
 	count := fmt.Sprintf("SELECT COUNT(*) FROM (%s) AS failing", q)
-	if err := db.QueryRowContext(ctx, count, args...).Scan(&res.FailingCount); err != nil {
+	if err := warehouse.QueryRow(ctx, querier, count, args, &res.FailingCount); err != nil {
 		return res, fmt.Errorf("check %s: count failing rows: %w", c.Name, err)
 	}
 	if res.FailingCount == 0 {
 		return res, nil
 	}
 	res.Status = StatusFailed
-	sample := fmt.Sprintf("SELECT * FROM (%s) AS failing ORDER BY ALL LIMIT %d", q, SampleLimit)
-	if res.Sample, err = sampleRows(ctx, db, sample, args); err != nil {
+	sample := fmt.Sprintf("SELECT * FROM (%s) AS failing %s LIMIT %d", q, d.orderAll("failing"), SampleLimit)
+	if res.Sample, err = sampleRows(ctx, querier, sample, args); err != nil {
 		return res, fmt.Errorf("check %s: sample failing rows: %w", c.Name, err)
 	}
 	return res, nil
@@ -144,17 +160,20 @@ func runQueryCheck(ctx context.Context, db *sql.DB, c config.Check, dates []time
 
 // rowCountDrop compares the rows a table holds for the dates From..To with
 // the rows the previous successful run of those dates wrote.
-func rowCountDrop(ctx context.Context, env Env, c config.Check) (Result, error) {
+func rowCountDrop(ctx context.Context, q warehouse.Querier, d dialect, env Env, c config.Check) (Result, error) {
 	res := newResult(c)
-	res.SQL = fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE dt BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)",
-		quoteIdent(c.Table))
+	table, err := d.table(c.Table)
+	if err != nil {
+		return res, fmt.Errorf("check %s: %w", c.Name, err)
+	}
+	res.SQL = fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE dt BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)", table)
 	res.Args = []any{env.From.Format(time.DateOnly), env.To.Format(time.DateOnly)}
 	if env.Previous == nil {
 		res.Message = "no previous successful run of these dates to compare with"
 		return res, nil
 	}
 	var current int64
-	if err := env.DB.QueryRowContext(ctx, res.SQL, res.Args...).Scan(&current); err != nil {
+	if err := warehouse.QueryRow(ctx, q, res.SQL, res.Args, &current); err != nil {
 		return res, fmt.Errorf("check %s: count rows: %w", c.Name, err)
 	}
 	previous := env.Previous.Rows[c.Table]

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"evidencepack/config"
+	"evidencepack/jobs/warehouse"
+	evsql "evidencepack/sql"
 	"evidencepack/transforms"
 )
 
@@ -49,18 +51,29 @@ var eventColumns = map[string][2]string{
 	transforms.TableIncidents: {"opened_at", "incident"},
 }
 
-// Freshness measures every source with a freshness setting against the end
-// of the logical date to, the last date of the window. files lists each
-// source's input files for the file modification times; it may be nil.
+// Freshness measures the sources in a DuckDB database, as
+// MeasureFreshness does.
 func Freshness(ctx context.Context, db *sql.DB, sources []config.Source, to time.Time,
 	files map[string][]string) ([]FreshnessResult, error) {
+	return MeasureFreshness(ctx, warehouse.SQLQuerier{DB: db}, evsql.DuckDB(), sources, to, files)
+}
+
+// MeasureFreshness measures every source with a freshness setting against
+// the end of the logical date to, the last date of the window, with
+// queries in dialect d. files lists each source's input files for the
+// file modification times; it may be nil.
+func MeasureFreshness(ctx context.Context, q warehouse.Querier, d evsql.Dialect, sources []config.Source,
+	to time.Time, files map[string][]string) ([]FreshnessResult, error) {
 	end := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1)
 	var out []FreshnessResult
 	for _, src := range sources {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
 		if src.Freshness == nil {
 			continue
 		}
-		res, err := sourceFreshness(ctx, db, src, end)
+		res, err := sourceFreshness(ctx, q, dialect{d}, src, end)
 		if err != nil {
 			return out, err
 		}
@@ -70,7 +83,8 @@ func Freshness(ctx context.Context, db *sql.DB, sources []config.Source, to time
 	return out, nil
 }
 
-func sourceFreshness(ctx context.Context, db *sql.DB, src config.Source, end time.Time) (FreshnessResult, error) {
+func sourceFreshness(ctx context.Context, q warehouse.Querier, d dialect, src config.Source,
+	end time.Time) (FreshnessResult, error) {
 	table, err := transforms.TableOfKind(src.Kind)
 	if err != nil {
 		return FreshnessResult{}, err
@@ -78,10 +92,15 @@ func sourceFreshness(ctx context.Context, db *sql.DB, src config.Source, end tim
 	col := eventColumns[table]
 	res := FreshnessResult{Source: src.Name, Table: table, WindowEnd: end, Status: StatusPassed,
 		WarnAfter: formatDuration(src.Freshness.WarnAfter), ErrorAfter: formatDuration(src.Freshness.ErrorAfter)}
+	name, err := d.table(table)
+	if err != nil {
+		return res, fmt.Errorf("freshness of source %s: %w", src.Name, err)
+	}
 	res.SQL = fmt.Sprintf("SELECT MAX(%s) FROM %s WHERE source = ? AND dt < CAST(? AS DATE)",
-		quoteIdent(col[0]), quoteIdent(table))
+		d.ident(col[0]), name)
 	var newest sql.NullTime
-	if err := db.QueryRowContext(ctx, res.SQL, src.Name, end.Format(time.DateOnly)).Scan(&newest); err != nil {
+	args := []any{src.Name, end.Format(time.DateOnly)}
+	if err := warehouse.QueryRow(ctx, q, res.SQL, args, &newest); err != nil {
 		return res, fmt.Errorf("freshness of source %s: %w", src.Name, err)
 	}
 	if newest.Valid {

@@ -6,34 +6,39 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"evidencepack/jobs/warehouse"
 )
 
 // sampleRows runs query and returns its rows as a JSON array of objects
 // keyed by column name. Timestamps are RFC 3339 in UTC and other values
-// without a JSON form, such as DuckDB decimals, are their text.
-func sampleRows(ctx context.Context, db *sql.DB, query string, args []any) (json.RawMessage, error) {
-	rows, err := db.QueryContext(ctx, query, args...)
+// without a JSON form, such as decimals, are their text.
+func sampleRows(ctx context.Context, q warehouse.Querier, query string, args []any) (json.RawMessage, error) {
+	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	types, err := rows.ColumnTypes()
-	if err != nil {
-		return nil, err
-	}
+	var names, types []string
 	var out []orderedRow
 	for rows.Next() {
-		values := make([]any, len(types))
-		ptrs := make([]any, len(types))
+		if names == nil {
+			// BigQuery sends the column names with the first row.
+			if names, types, err = columnsOf(rows); err != nil {
+				return nil, err
+			}
+		}
+		values := make([]any, len(names))
+		ptrs := make([]any, len(names))
 		for i := range values {
 			ptrs[i] = &values[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, err
 		}
-		row := make(orderedRow, len(types))
-		for i, c := range types {
-			row[i] = column{c.Name(), jsonValue(values[i], c.DatabaseTypeName())}
+		row := make(orderedRow, len(names))
+		for i, name := range names {
+			row[i] = column{name, jsonValue(values[i], types[i])}
 		}
 		out = append(out, row)
 	}
@@ -41,6 +46,30 @@ func sampleRows(ctx context.Context, db *sql.DB, query string, args []any) (json
 		return nil, err
 	}
 	return json.Marshal(out)
+}
+
+// columnsOf returns the column names of rows and their database type
+// names. The types are empty for BigQuery, whose DATE values are already
+// YYYY-MM-DD text.
+func columnsOf(rows warehouse.Rows) (names, types []string, err error) {
+	switch r := rows.(type) {
+	case interface {
+		ColumnTypes() ([]*sql.ColumnType, error)
+	}:
+		cts, err := r.ColumnTypes()
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, c := range cts {
+			names = append(names, c.Name())
+			types = append(types, c.DatabaseTypeName())
+		}
+		return names, types, nil
+	case interface{ Columns() ([]string, error) }:
+		names, err := r.Columns()
+		return names, make([]string, len(names)), err
+	}
+	return nil, nil, fmt.Errorf("rows of type %T do not report their columns", rows)
 }
 
 func jsonValue(v any, dbType string) any {
