@@ -3,19 +3,14 @@ package render
 import (
 	"context"
 	"fmt"
-	"os"
 	"testing"
+
+	"evidencepack/jobs/render/internal/synthetic"
 )
 
-// benchAccounts returns the warehouse sizes of the render benchmarks:
-// 1, 100 and 1000 accounts, and 10000 when EVIDENCEPACK_BENCH_10K is set,
-// because loading and rendering that size takes minutes.
+// benchAccounts returns the warehouse sizes of the render benchmarks.
 func benchAccounts() []int {
-	sizes := []int{1, 100, 1000}
-	if os.Getenv("EVIDENCEPACK_BENCH_10K") != "" {
-		sizes = append(sizes, 10000)
-	}
-	return sizes
+	return synthetic.BenchSizes()
 }
 
 // BenchmarkRender builds the 2026-Q3 packs of every account of a

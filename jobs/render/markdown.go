@@ -245,8 +245,12 @@ func writeTable(b *bytes.Buffer, header []string, rows [][]string) {
 	b.WriteString("\n")
 }
 
+// mdReplacer escapes the characters that would break a Markdown table or
+// start markup. A strings.Replacer is safe for concurrent use.
+var mdReplacer = strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "\n", " ")
+
 // mdText escapes the characters that would break a Markdown table or
 // start markup in text taken from the data.
 func mdText(s string) string {
-	return strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "\n", " ").Replace(s)
+	return mdReplacer.Replace(s)
 }

@@ -1,4 +1,4 @@
-package render_test
+package clibench
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"evidencepack/config"
-	"evidencepack/jobs/render"
+	"evidencepack/jobs/render/internal/synthetic"
 	"evidencepack/jobs/run"
 	"evidencepack/jobs/warehouse"
 )
@@ -42,7 +42,7 @@ pack:
 // warehouse, build the packs and write every file. The log line gives the
 // ratio of the two times.
 func BenchmarkRenderCLI(b *testing.B) {
-	for _, n := range render.BenchAccounts() {
+	for _, n := range synthetic.BenchSizes() {
 		cfg := cliWorkspace(b, n)
 		times := map[string]time.Duration{}
 		for _, mode := range []struct {
@@ -51,7 +51,7 @@ func BenchmarkRenderCLI(b *testing.B) {
 			files    int
 		}{
 			{"all", nil, 4*n + 1},
-			{"one", []string{render.SyntheticID(n / 2)}, 4},
+			{"one", []string{synthetic.ID(n / 2)}, 4},
 		} {
 			b.Run(fmt.Sprintf("accounts=%d/%s", n, mode.name), func(b *testing.B) {
 				ctx := context.Background()
@@ -85,7 +85,7 @@ func cliWorkspace(tb testing.TB, n int) *config.Config {
 		"baseline_handle_time_seconds,baseline_reopen_rate,hourly_cost_rate,autonomy_level,trial\n")
 	for i := range n {
 		fmt.Fprintf(&accounts, "%s,Account %d,USD,2027-03-31,100000,claims,1200,0.1,55.00,recommendation,false\n",
-			render.SyntheticID(i), i)
+			synthetic.ID(i), i)
 	}
 	for name, text := range map[string]string{"config.yaml": cliConfig, "accounts.csv": accounts.String()} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
@@ -107,7 +107,9 @@ func cliWorkspace(tb testing.TB, n int) *config.Config {
 	if err := wh.EnsureTables(ctx); err != nil {
 		tb.Fatal(err)
 	}
-	render.LoadSynthetic(tb, wh.DB(), n)
+	if err := synthetic.Load(ctx, wh.DB(), n); err != nil {
+		tb.Fatal(err)
+	}
 	now := time.Date(2026, 10, 1, 6, 0, 0, 0, time.UTC)
 	if err := wh.RecordRun(ctx, warehouse.RunRecord{RunID: "run-synthetic", Status: "succeeded",
 		StartedAt: now, FinishedAt: now, From: "2026-07-01", To: "2026-09-30"}); err != nil {
