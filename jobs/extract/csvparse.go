@@ -8,9 +8,9 @@ import (
 
 // csvParser splits the records of a chunk into fields exactly as
 // encoding/csv's Reader does with FieldsPerRecord -1 and no LazyQuotes,
-// Comment or TrimLeadingSpace: a CR before a line feed is dropped, as is
-// a CR that ends the input, empty lines between records are skipped, and
-// the record errors are csv.ErrBareQuote and csv.ErrQuote. A parse error
+// Comment or TrimLeadingSpace. A CR before a line feed is dropped, as is
+// a CR that ends the input. Empty lines between records are skipped. The
+// record errors are csv.ErrBareQuote and csv.ErrQuote, and a parse error
 // ends its record at the end of the line where it occurs.
 //
 // One parser is used by one goroutine. It reuses its buffers, so a row is

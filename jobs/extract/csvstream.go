@@ -2,10 +2,10 @@ package extract
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -57,7 +57,7 @@ func streamCSV(em *emitter, delimiter rune, paths fieldPaths, check func(*csvHea
 		return err
 	}
 	defer f.Close()
-	header, err := readCSVHeader(em.file, f, br, delimiter)
+	header, data, err := readCSVHeader(em.file, br, delimiter)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func streamCSV(em *emitter, delimiter rune, paths fieldPaths, check func(*csvHea
 	// Each chunk is a batch of its own, because the worker that handles
 	// it parses all its records. Errors of pool.add name the file already.
 	var addErr error
-	err = splitter.split(em.ctx, f, func(c csvChunk) error {
+	err = splitter.split(em.ctx, data, func(c csvChunk) error {
 		addErr = pool.add(c, poolBatchBytes)
 		return addErr
 	})
@@ -88,30 +88,29 @@ func streamCSV(em *emitter, delimiter rune, paths fieldPaths, check func(*csvHea
 }
 
 // readCSVHeader reads the header row with encoding/csv, so that its parse
-// errors name their line and column, and leaves f at the first byte after
-// it. br reads f from just after the byte order mark, if any.
-func readCSVHeader(file string, f *os.File, br *bufio.Reader, delimiter rune) (*csvHeader, error) {
-	pos, err := f.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", file, err)
-	}
-	start := pos - int64(br.Buffered())
-	r := csv.NewReader(io.LimitReader(br, maxCSVRecordBytes+1))
+// errors name their line and column, and returns a reader of the bytes
+// after it. encoding/csv reads ahead, so the bytes it took from br are
+// kept and read again first.
+func readCSVHeader(file string, br *bufio.Reader, delimiter rune) (*csvHeader, io.Reader, error) {
+	var taken bytes.Buffer
+	r := csv.NewReader(io.TeeReader(io.LimitReader(br, maxCSVRecordBytes+1), &taken))
 	r.Comma = delimiter
 	r.FieldsPerRecord = -1
 	first, err := r.Read()
 	switch {
 	case r.InputOffset() > maxCSVRecordBytes:
-		return nil, fmt.Errorf("read %s: header is longer than the %d-byte limit of a CSV record", file, maxCSVRecordBytes)
+		return nil, nil, fmt.Errorf("read %s: header is longer than the %d-byte limit of a CSV record", file, maxCSVRecordBytes)
 	case err == io.EOF:
-		return nil, fmt.Errorf("read %s: empty file, expected a header row", file)
+		return nil, nil, fmt.Errorf("read %s: empty file, expected a header row", file)
 	case err != nil:
-		return nil, fmt.Errorf("read %s: header: %w", file, err)
+		return nil, nil, fmt.Errorf("read %s: header: %w", file, err)
 	}
-	if _, err := f.Seek(start+r.InputOffset(), io.SeekStart); err != nil {
-		return nil, fmt.Errorf("read %s: %w", file, err)
+	header, err := newCSVHeader(file, first)
+	if err != nil {
+		return nil, nil, err
 	}
-	return newCSVHeader(file, first)
+	rest := taken.Bytes()[r.InputOffset():]
+	return header, io.MultiReader(bytes.NewReader(rest), br), nil
 }
 
 // csvChunkHandler returns the worker function of csvChunks: it parses

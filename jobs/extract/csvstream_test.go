@@ -235,6 +235,20 @@ func TestCSVRecordTooLong(t *testing.T) {
 
 var hostileUsageCSV = config.Source{Name: "events", Kind: KindUsage, Format: FormatCSV, Account: "acct-1"}
 
+func TestCSVHeaderTooLong(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a 16 MiB file")
+	}
+	path := writeInput(t, "wide.csv", "event_id,\""+strings.Repeat("x", maxCSVRecordBytes)+"\"\ne1\n")
+	_, n, err := readFile(t, hostileUsageCSV, path)
+	if err == nil || !strings.Contains(err.Error(), "header is longer than the 16777216-byte limit") {
+		t.Errorf("error %v, want the header named as longer than the limit", err)
+	}
+	if n != 0 {
+		t.Errorf("%d records read, want 0", n)
+	}
+}
+
 // writeHugeCSVFile writes a header, a valid row, a row whose quoted field
 // opens and runs for size bytes of short lines, and another valid row
 // after the field closes.
