@@ -42,6 +42,7 @@ func isJSONLines(file string) bool {
 // record. In JSON the records are the elements of a top-level array, the
 // members the layout names, or the top-level objects themselves. A syntax
 // error there stops the file, because the decoder cannot resume after it.
+// splitJSON reads the common layouts without encoding/json.
 func streamJSONFile(em *emitter, layout jsonLayout, handler recordHandler) error {
 	f, br, err := openInput(em.file)
 	if err != nil {
@@ -53,7 +54,7 @@ func streamJSONFile(em *emitter, layout jsonLayout, handler recordHandler) error
 	if isJSONLines(em.file) {
 		return streamLines(em, br, pool)
 	}
-	err = walkJSON(br, layout, addJSON(pool))
+	err = splitJSON(br, layout, addJSON(pool))
 	if derr := pool.drain(); derr != nil {
 		return derr
 	}
