@@ -39,6 +39,13 @@ var verdictTypes = []string{"choices", "pairwise", "rating", "labels", "rectangl
 // fields.feedback_from).
 type labelStudioReader struct {
 	conv *converter
+	// decodeMaps makes every task go through taskFromMap, so tests can
+	// compare both paths.
+	decodeMaps bool
+}
+
+func newLabelStudioReader(conv *converter) *labelStudioReader {
+	return &labelStudioReader{conv: conv}
 }
 
 // Read streams one Label Studio export.

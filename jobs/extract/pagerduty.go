@@ -30,6 +30,15 @@ var pagerDutyFields = fieldPaths{
 // account_id, else the source's fixed account.
 type pagerDutyReader struct {
 	conv *converter
+	// compiled are the column paths split for tape lookups.
+	compiled map[string][]jsonPath
+	// decodeMaps makes every incident go through recordFromMap, so tests
+	// can compare both paths.
+	decodeMaps bool
+}
+
+func newPagerDutyReader(conv *converter) *pagerDutyReader {
+	return &pagerDutyReader{conv: conv, compiled: compilePaths(withOverrides(pagerDutyFields, conv.src.Fields))}
 }
 
 // Read streams one PagerDuty file.
@@ -48,7 +57,41 @@ func (r *pagerDutyReader) Read(ctx context.Context, file string, sink transforms
 	return em.records, err
 }
 
+// record converts one incident read from a tape. Incidents that the tape
+// does not accept go to recordFromMap, which produces the same outcome
+// for valid incidents and names the error of invalid ones.
 func (r *pagerDutyReader) record(em *emitter, o transforms.Origin, raw []byte) error {
+	tape := tapePool.Get().(*jsonTape)
+	defer tapePool.Put(tape)
+	if r.decodeMaps || !tape.parse(raw) {
+		return r.recordFromMap(em, o, raw)
+	}
+	incident, reject := tape.unwrapAirbyte(0)
+	if reject != "" {
+		return em.reject(transforms.Reject{Origin: o, Column: "stream", Reason: reject, Raw: string(raw)})
+	}
+	fields := &tape.fields
+	*fields = tapeFields{tape: tape, root: incident, paths: r.compiled, derived: fields.derived[:0]}
+	if ferr := r.setTapeComputed(fields, incident); ferr != nil {
+		return em.reject(transforms.RejectFor(o, ferr))
+	}
+	return r.finish(em, o, fields)
+}
+
+// finish reports the incident whose fields are resolved, or the reject
+// of an incident whose service maps to no account.
+func (r *pagerDutyReader) finish(em *emitter, o transforms.Origin, fields fieldSource) error {
+	if !fields.field("account_id").Found && r.conv.src.Account == "" {
+		service := fields.field("service")
+		reason := "service " + service.Text + " not mapped to an account"
+		return em.reject(transforms.Reject{Origin: o, Column: service.Name, Reason: reason, Raw: service.Text})
+	}
+	in, ferr := r.conv.incident(fields, o)
+	return em.outcome(o, in, ferr)
+}
+
+// recordFromMap converts one incident decoded into maps.
+func (r *pagerDutyReader) recordFromMap(em *emitter, o transforms.Origin, raw []byte) error {
 	obj, err := decodeObject(raw)
 	if err != nil {
 		return em.rejectRecord(o, "invalid JSON incident: "+err.Error(), raw)
@@ -61,13 +104,7 @@ func (r *pagerDutyReader) record(em *emitter, o transforms.Origin, raw []byte) e
 	if ferr := r.setComputed(fields, incident); ferr != nil {
 		return em.reject(transforms.RejectFor(o, ferr))
 	}
-	if !fields.field("account_id").Found && r.conv.src.Account == "" {
-		service := fields.field("service")
-		reason := "service " + service.Text + " not mapped to an account"
-		return em.reject(transforms.Reject{Origin: o, Column: service.Name, Reason: reason, Raw: service.Text})
-	}
-	in, ferr := r.conv.incident(fields, o)
-	return em.outcome(o, in, ferr)
+	return r.finish(em, o, fields)
 }
 
 // unwrapAirbyte returns the incident inside an Airbyte record envelope, in
@@ -114,8 +151,12 @@ func (r *pagerDutyReader) setComputed(fields *jsonFields, incident map[string]an
 // first, mapped. When neither maps, it returns the raw value so that the
 // reject names it.
 func (r *pagerDutyReader) severity(incident map[string]any) fieldValue {
-	priority := lookupText(incident, "priority.summary")
-	urgency := lookupText(incident, "urgency")
+	return r.severityOf(lookupText(incident, "priority.summary"), lookupText(incident, "urgency"))
+}
+
+// severityOf returns the severity of an incident with the given priority
+// and urgency.
+func (r *pagerDutyReader) severityOf(priority, urgency fieldValue) fieldValue {
 	for _, v := range []fieldValue{priority, urgency} {
 		if !v.Found {
 			continue

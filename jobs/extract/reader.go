@@ -56,9 +56,9 @@ func New(src config.Source) (Reader, error) {
 	case FormatSegment:
 		return checkKind(&segmentReader{conv: conv}, src, KindUsage)
 	case FormatLabelStudio:
-		return checkKind(&labelStudioReader{conv: conv}, src, KindLabels)
+		return checkKind(newLabelStudioReader(conv), src, KindLabels)
 	case FormatPagerDuty:
-		return checkKind(&pagerDutyReader{conv: conv}, src, KindIncidents)
+		return checkKind(newPagerDutyReader(conv), src, KindIncidents)
 	case FormatCSV:
 		return newGenericCSVReader(conv)
 	case FormatJSONL:

@@ -29,10 +29,10 @@ func NewRecordStream(ctx context.Context, src config.Source, name string, sink t
 	s := &RecordStream{em: newEmitter(ctx, conv, name, sink)}
 	switch src.Format {
 	case FormatPagerDuty:
-		r := &pagerDutyReader{conv: conv}
+		r := newPagerDutyReader(conv)
 		s.add = func(raw []byte) error { return s.withOrigin(raw, r.record) }
 	case FormatLabelStudio:
-		r := &labelStudioReader{conv: conv}
+		r := newLabelStudioReader(conv)
 		s.add = func(raw []byte) error { return r.task(s.em, raw) }
 	case FormatJSONL:
 		r, err := newGenericReader(conv)

@@ -130,11 +130,40 @@ type tapeFields struct {
 	// its paths.
 	computedColumn string
 	computed       fieldValue
+	// derived are more columns that take their value from the format
+	// instead of their paths. The slice is reused between records.
+	derived []derivedField
+}
+
+// derivedField is a column value derived by the format.
+type derivedField struct {
+	column string
+	value  fieldValue
+}
+
+// setComputed stores a value derived by the format unless the source
+// configures its own field for the column, like jsonFields.setComputed.
+func (f *tapeFields) setComputed(overrides map[string]string, column string, v fieldValue) {
+	if _, ok := overrides[column]; ok {
+		return
+	}
+	for k := range f.derived {
+		if f.derived[k].column == column {
+			f.derived[k].value = v
+			return
+		}
+	}
+	f.derived = append(f.derived, derivedField{column: column, value: v})
 }
 
 func (f *tapeFields) field(column string) fieldValue {
 	if f.computedColumn != "" && column == f.computedColumn {
 		return f.computed
+	}
+	for k := range f.derived {
+		if f.derived[k].column == column {
+			return f.derived[k].value
+		}
 	}
 	paths := f.paths[column]
 	for _, path := range paths {
