@@ -7,22 +7,41 @@
 --   verdict, failure_category, incorporated_as
 --       as in review_labels
 CREATE OR REPLACE VIEW {{ table "review_label_periods" }} AS
+-- Each fact gets the month and the quarter that contain its local time.
+-- These are the rows of a range join with periods, found without a join.
+WITH localized AS (
+  SELECT l.*, {{ local_time "l.labeled_at" "a.time_zone" }} AS local_at
+  FROM {{ table "review_labels" }} AS l
+  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = l.account_id
+  WHERE l.labeled_at IS NOT NULL
+),
+keyed AS (
+  SELECT
+    g.grain,
+    CASE g.grain
+      WHEN 'month' THEN {{ date_trunc "month" "f.local_at" }}
+      ELSE {{ date_trunc "quarter" "f.local_at" }}
+    END AS period_start,
+    g.months,
+    f.*
+  FROM localized AS f
+  CROSS JOIN (SELECT 'month' AS grain, 1 AS months UNION ALL SELECT 'quarter', 3) AS g
+)
 SELECT
-  p.grain,
-  p.period,
-  p.period_start,
-  p.period_end,
-  l.label_id,
-  l.labeled_at,
-  l.account_id,
-  l.workflow,
-  l.case_id,
-  l.reviewer_id,
-  l.verdict,
-  l.failure_category,
-  l.incorporated_as
-FROM {{ table "review_labels" }} AS l
-LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = l.account_id
-JOIN {{ table "periods" }} AS p
-  ON {{ local_time "l.labeled_at" "a.time_zone" }} >= p.period_start
-  AND {{ local_time "l.labeled_at" "a.time_zone" }} < p.period_end
+  k.grain,
+  CASE k.grain
+    WHEN 'month' THEN {{ month_label "k.period_start" }}
+    ELSE {{ quarter_label "k.period_start" }}
+  END AS period,
+  k.period_start,
+  {{ add_months "k.period_start" "k.months" }} AS period_end,
+  k.label_id,
+  k.labeled_at,
+  k.account_id,
+  k.workflow,
+  k.case_id,
+  k.reviewer_id,
+  k.verdict,
+  k.failure_category,
+  k.incorporated_as
+FROM keyed AS k

@@ -7,21 +7,40 @@
 --   service, workflow
 --       as in incidents
 CREATE OR REPLACE VIEW {{ table "incident_periods" }} AS
+-- Each fact gets the month and the quarter that contain its local time.
+-- These are the rows of a range join with periods, found without a join.
+WITH localized AS (
+  SELECT i.*, {{ local_time "i.opened_at" "a.time_zone" }} AS local_at
+  FROM {{ table "incidents" }} AS i
+  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = i.account_id
+  WHERE i.opened_at IS NOT NULL
+),
+keyed AS (
+  SELECT
+    g.grain,
+    CASE g.grain
+      WHEN 'month' THEN {{ date_trunc "month" "f.local_at" }}
+      ELSE {{ date_trunc "quarter" "f.local_at" }}
+    END AS period_start,
+    g.months,
+    f.*
+  FROM localized AS f
+  CROSS JOIN (SELECT 'month' AS grain, 1 AS months UNION ALL SELECT 'quarter', 3) AS g
+)
 SELECT
-  p.grain,
-  p.period,
-  p.period_start,
-  p.period_end,
-  i.incident_id,
-  i.account_id,
-  i.severity,
-  i.opened_at,
-  i.resolved_at,
-  i.status,
-  i.service,
-  i.workflow
-FROM {{ table "incidents" }} AS i
-LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = i.account_id
-JOIN {{ table "periods" }} AS p
-  ON {{ local_time "i.opened_at" "a.time_zone" }} >= p.period_start
-  AND {{ local_time "i.opened_at" "a.time_zone" }} < p.period_end
+  k.grain,
+  CASE k.grain
+    WHEN 'month' THEN {{ month_label "k.period_start" }}
+    ELSE {{ quarter_label "k.period_start" }}
+  END AS period,
+  k.period_start,
+  {{ add_months "k.period_start" "k.months" }} AS period_end,
+  k.incident_id,
+  k.account_id,
+  k.severity,
+  k.opened_at,
+  k.resolved_at,
+  k.status,
+  k.service,
+  k.workflow
+FROM keyed AS k

@@ -7,21 +7,40 @@
 --   service, workflow
 --       as in incidents
 CREATE OR REPLACE VIEW `acme-prod.evidence.incident_periods` AS
+-- Each fact gets the month and the quarter that contain its local time.
+-- These are the rows of a range join with periods, found without a join.
+WITH localized AS (
+  SELECT i.*, TIMESTAMP(DATETIME(TIMESTAMP(i.opened_at), COALESCE(a.time_zone, 'UTC'))) AS local_at
+  FROM `acme-prod.evidence.incidents` AS i
+  LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = i.account_id
+  WHERE i.opened_at IS NOT NULL
+),
+keyed AS (
+  SELECT
+    g.grain,
+    CASE g.grain
+      WHEN 'month' THEN TIMESTAMP_TRUNC(f.local_at, MONTH)
+      ELSE TIMESTAMP_TRUNC(f.local_at, QUARTER)
+    END AS period_start,
+    g.months,
+    f.*
+  FROM localized AS f
+  CROSS JOIN (SELECT 'month' AS grain, 1 AS months UNION ALL SELECT 'quarter', 3) AS g
+)
 SELECT
-  p.grain,
-  p.period,
-  p.period_start,
-  p.period_end,
-  i.incident_id,
-  i.account_id,
-  i.severity,
-  i.opened_at,
-  i.resolved_at,
-  i.status,
-  i.service,
-  i.workflow
-FROM `acme-prod.evidence.incidents` AS i
-LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = i.account_id
-JOIN `acme-prod.evidence.periods` AS p
-  ON TIMESTAMP(DATETIME(TIMESTAMP(i.opened_at), COALESCE(a.time_zone, 'UTC'))) >= p.period_start
-  AND TIMESTAMP(DATETIME(TIMESTAMP(i.opened_at), COALESCE(a.time_zone, 'UTC'))) < p.period_end
+  k.grain,
+  CASE k.grain
+    WHEN 'month' THEN FORMAT_TIMESTAMP('%Y-%m', k.period_start)
+    ELSE FORMAT_TIMESTAMP('%Y-Q%Q', k.period_start)
+  END AS period,
+  k.period_start,
+  TIMESTAMP(DATETIME_ADD(DATETIME(k.period_start), INTERVAL (k.months) MONTH)) AS period_end,
+  k.incident_id,
+  k.account_id,
+  k.severity,
+  k.opened_at,
+  k.resolved_at,
+  k.status,
+  k.service,
+  k.workflow
+FROM keyed AS k

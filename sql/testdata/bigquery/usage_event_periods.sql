@@ -9,22 +9,41 @@
 --   event_type, autonomy_level, handle_time_seconds
 --       as in usage_events
 CREATE OR REPLACE VIEW `acme-prod.evidence.usage_event_periods` AS
+-- Each fact gets the month and the quarter that contain its local time.
+-- These are the rows of a range join with periods, found without a join.
+WITH localized AS (
+  SELECT e.*, TIMESTAMP(DATETIME(TIMESTAMP(e.occurred_at), COALESCE(a.time_zone, 'UTC'))) AS local_at
+  FROM `acme-prod.evidence.usage_events` AS e
+  LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = e.account_id
+  WHERE e.occurred_at IS NOT NULL
+),
+keyed AS (
+  SELECT
+    g.grain,
+    CASE g.grain
+      WHEN 'month' THEN TIMESTAMP_TRUNC(f.local_at, MONTH)
+      ELSE TIMESTAMP_TRUNC(f.local_at, QUARTER)
+    END AS period_start,
+    g.months,
+    f.*
+  FROM localized AS f
+  CROSS JOIN (SELECT 'month' AS grain, 1 AS months UNION ALL SELECT 'quarter', 3) AS g
+)
 SELECT
-  p.grain,
-  p.period,
-  p.period_start,
-  p.period_end,
-  e.event_id,
-  e.occurred_at,
-  e.account_id,
-  e.workflow,
-  e.case_id,
-  e.user_id,
-  e.event_type,
-  e.autonomy_level,
-  e.handle_time_seconds
-FROM `acme-prod.evidence.usage_events` AS e
-LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = e.account_id
-JOIN `acme-prod.evidence.periods` AS p
-  ON TIMESTAMP(DATETIME(TIMESTAMP(e.occurred_at), COALESCE(a.time_zone, 'UTC'))) >= p.period_start
-  AND TIMESTAMP(DATETIME(TIMESTAMP(e.occurred_at), COALESCE(a.time_zone, 'UTC'))) < p.period_end
+  k.grain,
+  CASE k.grain
+    WHEN 'month' THEN FORMAT_TIMESTAMP('%Y-%m', k.period_start)
+    ELSE FORMAT_TIMESTAMP('%Y-Q%Q', k.period_start)
+  END AS period,
+  k.period_start,
+  TIMESTAMP(DATETIME_ADD(DATETIME(k.period_start), INTERVAL (k.months) MONTH)) AS period_end,
+  k.event_id,
+  k.occurred_at,
+  k.account_id,
+  k.workflow,
+  k.case_id,
+  k.user_id,
+  k.event_type,
+  k.autonomy_level,
+  k.handle_time_seconds
+FROM keyed AS k
