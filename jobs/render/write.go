@@ -1,15 +1,12 @@
 package render
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 
 	"evidencepack/transforms"
 )
@@ -31,16 +28,7 @@ func Write(dir string, p *Pack, formats []string) ([]string, error) {
 func Encode(p *Pack, format string) ([]byte, error) {
 	switch format {
 	case "yaml":
-		var buf bytes.Buffer
-		enc := yaml.NewEncoder(&buf)
-		enc.SetIndent(2)
-		if err := enc.Encode(p); err != nil {
-			return nil, fmt.Errorf("encode yaml: %w", err)
-		}
-		if err := enc.Close(); err != nil {
-			return nil, fmt.Errorf("encode yaml: %w", err)
-		}
-		return buf.Bytes(), nil
+		return encodeYAML(p)
 	case "json":
 		data, err := json.MarshalIndent(p, "", "  ")
 		if err != nil {
