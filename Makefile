@@ -50,7 +50,7 @@ bench: build
 # Go's default of 60s the fuzzers spent most of a run minimizing.
 FUZZTIME ?= 10s
 FUZZMINIMIZETIME ?= 1s
-FUZZ_TARGETS := FuzzFOCUSCSV FuzzFOCUSParquet FuzzSegment FuzzLabelStudio FuzzPagerDuty FuzzCSV FuzzJSONL FuzzJSONTape FuzzJSONSplit FuzzPagerDutyTape FuzzCSVParser FuzzFastParse
+FUZZ_TARGETS := FuzzFOCUSCSV FuzzFOCUSParquet FuzzSegment FuzzLabelStudio FuzzPagerDuty FuzzCSV FuzzJSONL FuzzJSONTape FuzzJSONSplit FuzzPagerDutyTape FuzzLabelStudioTape FuzzCSVParser FuzzFastParse
 
 .PHONY: fuzz
 fuzz:

@@ -39,13 +39,15 @@ var verdictTypes = []string{"choices", "pairwise", "rating", "labels", "rectangl
 // fields.feedback_from).
 type labelStudioReader struct {
 	conv *converter
+	// paths are the column paths split for tape lookups.
+	paths map[string][]labelStudioPath
 	// decodeMaps makes every task go through taskFromMap, so tests can
 	// compare both paths.
 	decodeMaps bool
 }
 
 func newLabelStudioReader(conv *converter) *labelStudioReader {
-	return &labelStudioReader{conv: conv}
+	return &labelStudioReader{conv: conv, paths: compileLabelStudioPaths(withOverrides(labelStudioFields, conv.src.Fields))}
 }
 
 // Read streams one Label Studio export.
@@ -57,8 +59,8 @@ func (r *labelStudioReader) Read(ctx context.Context, file string, sink transfor
 	return em.records, err
 }
 
-// task reports each annotation of one task.
-func (r *labelStudioReader) task(em *emitter, raw []byte) error {
+// taskFromMap reports each annotation of one task decoded into maps.
+func (r *labelStudioReader) taskFromMap(em *emitter, raw []byte) error {
 	task, err := decodeObject(raw)
 	if err != nil {
 		return r.rejectTask(em, "invalid JSON task: "+err.Error(), raw)
