@@ -39,11 +39,11 @@ type jsonSplitter struct {
 // and returns the same error for the same input. It splits the elements
 // of a top-level array, or of a record array that is the first member of
 // a top-level object, by scanning bytes instead of running encoding/json.
-// At the first input it does not accept (invalid JSON, nesting deeper than
-// maxTapeDepth, an element longer than maxSplitValue, the end of the
-// array, or any other layout) it hands the rest of the stream to walkJSON
-// in the decoder state it has reached, so walkJSON reports every error
-// and reads whatever follows the array.
+// It stops at the first input it does not accept: invalid JSON, nesting
+// deeper than maxTapeDepth, an element longer than maxSplitValue, the end
+// of the array, or any other layout. It then hands the rest of the stream
+// to walkJSON in the decoder state it has reached, so walkJSON reports
+// every error and reads whatever follows the array.
 func splitJSON(r io.Reader, layout jsonLayout, fn func(jsonRecord) error) error {
 	s := &jsonSplitter{r: r, buf: make([]byte, 0, splitWindow)}
 	prefix, err := s.split(layout, fn)
@@ -121,6 +121,7 @@ func (s *jsonSplitter) openArray(layout jsonLayout) (string, bool) {
 	if layout.siblings {
 		return "", false
 	}
+
 	// The member key is taken only when its bytes are a name the layout
 	// lists, so a key with escapes goes to walkJSON.
 	s.keep = s.pos
@@ -146,6 +147,7 @@ func (s *jsonSplitter) openArray(layout jsonLayout) (string, bool) {
 	if i >= len(s.buf) || s.buf[i] != '[' {
 		return "", false
 	}
+
 	s.pos = i + 1
 	return `{"` + key + `":[`, true
 }
@@ -204,8 +206,8 @@ func (s *jsonSplitter) fill() bool {
 	n, err := s.r.Read(s.buf[len(s.buf):cap(s.buf)])
 	s.buf = s.buf[:len(s.buf)+n]
 	if err != nil {
-		// Bytes after a read error are not read, so walkJSON sees the
-		// same error at the same place.
+		// A read error ends the scan here. walkJSON then reads on from
+		// the same reader and reports the error that it returns.
 		s.eof = true
 	}
 	return n > 0 || !s.eof
