@@ -135,6 +135,9 @@ func (c *Config) validate(path string, data []byte) error {
 	if c.LookbackDays < 0 || c.LookbackDays > 366 {
 		ck.fail("lookback_days", "must be between 0 and 366, got %d", c.LookbackDays)
 	}
+	if c.MemoryLimitMiB < 0 {
+		ck.fail("memory_limit_mib", "must be 0 (the default) or a positive number of MiB, got %d", c.MemoryLimitMiB)
+	}
 	c.Warehouse.validate(ck)
 	for i := range c.Accounts {
 		c.Accounts[i].validate(ck, fmt.Sprintf("accounts[%d]", i))

@@ -19,6 +19,7 @@ func ExtractAndWrite(ctx context.Context, cfg *config.Config, opts Options) (*Ma
 		return nil, err
 	}
 	defer lock.release()
+	defer applyMemoryLimit(cfg, r.log)()
 	steps := []func(context.Context) error{r.sweep, r.extractAll, r.checkBudgets, r.writeFacts}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
