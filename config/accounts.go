@@ -95,6 +95,7 @@ func readAccounts(path string, r io.Reader) ([]*Account, error) {
 	}
 	var order []*Account
 	byID := map[string]*Account{}
+	lines := map[string]int{}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -108,13 +109,19 @@ func readAccounts(path string, r io.Reader) ([]*Account, error) {
 		if err != nil {
 			return nil, err
 		}
+		key := accountKey(a.ID)
 		if _, seen := byID[a.ID]; !seen {
 			byID[a.ID] = a
 			order = append(order, a)
+			lines[key] = line
 		}
+		lines[fmt.Sprintf("%s.workflows[%d]", key, len(a.Workflows)-1)] = line
 	}
-	return order, validateAccounts(path, order)
+	return order, validateAccounts(path, lines, order)
 }
+
+// accountKey names an account of an accounts file in validation errors.
+func accountKey(id string) string { return fmt.Sprintf("account %q", id) }
 
 func accountRow(path string, line int, rec []string, byID map[string]*Account) (*Account, error) {
 	fail := func(col int, msg string) error {
@@ -156,10 +163,12 @@ func accountRow(path string, line int, rec []string, byID map[string]*Account) (
 	return a, nil
 }
 
-func validateAccounts(path string, accounts []*Account) error {
-	ck := &checker{file: path, lines: map[string]int{}}
+// validateAccounts checks the accounts of an accounts file; lines maps
+// each account and workflow key to its row.
+func validateAccounts(path string, lines map[string]int, accounts []*Account) error {
+	ck := &checker{file: path, lines: lines}
 	for _, a := range accounts {
-		a.validate(ck, "account "+a.ID)
+		a.validate(ck, accountKey(a.ID))
 	}
 	return errors.Join(ck.errs...)
 }

@@ -113,10 +113,15 @@ func (ck *checker) fail(key, format string, args ...any) {
 
 // line returns the line of key, or of its nearest parent that has one.
 func (ck *checker) line(key string) int {
-	for k := key; k != ""; k = parentKey(k) {
+	for k := key; k != ""; {
 		if l, ok := ck.lines[k]; ok {
 			return l
 		}
+		parent := parentKey(k)
+		if parent == k {
+			break
+		}
+		k = parent
 	}
 	return 0
 }
