@@ -19,6 +19,9 @@ type csvHeader struct {
 	names   []string
 	index   map[string]int
 	columns rowColumns
+	// lastMapped is the highest position of an input column that a fact
+	// column reads, or -1.
+	lastMapped int
 }
 
 func newCSVHeader(file string, names []string) (*csvHeader, error) {
@@ -37,6 +40,24 @@ func newCSVHeader(file string, names []string) (*csvHeader, error) {
 // resolve finds the positions of the input columns that paths name.
 func (h *csvHeader) resolve(paths fieldPaths) {
 	h.columns = newRowColumns(h.index, paths)
+	h.lastMapped = -1
+	for _, c := range h.columns {
+		for _, i := range c.positions {
+			h.lastMapped = max(h.lastMapped, i)
+		}
+	}
+}
+
+// shortRowReason returns why a row with fewer fields than the header is
+// rejected: it ends before an input column that a fact column reads, so
+// an empty value cannot be told from a lost one. It returns "" for a row
+// that is long enough.
+func (h *csvHeader) shortRowReason(row []string) string {
+	if len(row) >= len(h.names) || len(row) > h.lastMapped {
+		return ""
+	}
+	return fmt.Sprintf("row has %d fields, the header has %d: column %q is missing",
+		len(row), len(h.names), h.names[len(row)])
 }
 
 // csvRowFunc handles one data row.
@@ -49,8 +70,8 @@ type csvRowFunc func(o transforms.Origin, h *csvHeader, row []string) error
 // CPU parses and handles whole chunks (see recordPool), so facts, rejects
 // and record numbers are those of a sequential read. A row that cannot be
 // parsed, that has more fields than the header, or that is longer than
-// maxCSVRecordBytes is rejected. A shorter row is handed on: its missing
-// trailing fields read as absent.
+// maxCSVRecordBytes is rejected. A shorter row is rejected when it ends
+// before a column that a fact column reads, and handed on otherwise.
 func streamCSV(em *emitter, delimiter rune, paths fieldPaths, check func(*csvHeader) error, handler func(em *emitter) csvRowFunc) error {
 	f, br, err := openInput(em.file)
 	if err != nil {
@@ -143,6 +164,8 @@ func csvChunkHandler(header *csvHeader, delimiter rune, splitter *csvSplitter, h
 				case len(row) > len(header.names):
 					reason := fmt.Sprintf("row has %d fields, the header has %d", len(row), len(header.names))
 					err = em.rejectRecord(o, reason, []byte(strings.Join(row, string(delimiter))))
+				case header.shortRowReason(row) != "":
+					err = em.rejectRecord(o, header.shortRowReason(row), []byte(strings.Join(row, string(delimiter))))
 				default:
 					err = handle(o, header, row)
 				}

@@ -67,6 +67,8 @@ func streamCSVSequential(em *emitter, delimiter rune, paths fieldPaths, check fu
 		case len(row) > len(header.names):
 			reason := fmt.Sprintf("row has %d fields, the header has %d", len(row), len(header.names))
 			err = em.rejectRecord(o, reason, []byte(strings.Join(row, string(delimiter))))
+		case header.shortRowReason(row) != "":
+			err = em.rejectRecord(o, header.shortRowReason(row), []byte(strings.Join(row, string(delimiter))))
 		default:
 			err = handle(o, header, row)
 		}

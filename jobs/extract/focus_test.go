@@ -56,7 +56,7 @@ func TestFOCUSRows(t *testing.T) {
 		8:  {column: "BilledCost", reason: "missing"},
 		9:  {fact: &costFact{"0.5", "0.5", transforms.Unattributed, "Usage", sep18, "", false}},
 		10: {column: "ChargePeriodStart", reason: "not a recognised timestamp"},
-		11: {column: "ChargePeriodStart", reason: "missing"},
+		11: {column: "", reason: `row has 2 fields, the header has 15: column "ChargeCategory" is missing`},
 		12: {column: "", reason: "row has 16 fields, the header has 15"},
 		13: {fact: &costFact{"0.0000008", "0.0000008", "northwind", "Usage", sep18, "2", false}},
 		14: {column: "ChargeCategory", reason: "charge category Refund is not one of"},

@@ -134,3 +134,30 @@ func TestNewErrors(t *testing.T) {
 		}
 	}
 }
+
+// A row shorter than the header loads when only unmapped trailing columns
+// are missing, and is rejected, naming the first missing column, when a
+// mapped one is.
+func TestGenericCSVShortRows(t *testing.T) {
+	src := config.Source{
+		Name: "events_csv", Kind: "usage", Format: "csv",
+		Fields: map[string]string{"event_id": "id", "occurred_at": "ts", "account_id": "acct",
+			"event_type": "kind", "handle_time_seconds": "secs", "case_id": "case"},
+	}
+	sink, n := mustRead(t, src, "testdata/generic_usage_short.csv")
+	if n != 4 || len(sink.facts) != 2 || len(sink.rejects) != 2 {
+		t.Fatalf("records %d facts %d rejects %d, want 4, 2 and 2:\n%s", n, len(sink.facts), len(sink.rejects), rejectReasons(sink))
+	}
+	for i, want := range []struct {
+		record int64
+		reason string
+	}{
+		{3, `row has 5 fields, the header has 7: column "case" is missing`},
+		{4, `row has 4 fields, the header has 7: column "secs" is missing`},
+	} {
+		r := sink.rejects[i]
+		if r.Record != want.record || r.Reason != want.reason {
+			t.Errorf("reject %d: record %d reason %q, want record %d reason %q", i, r.Record, r.Reason, want.record, want.reason)
+		}
+	}
+}
