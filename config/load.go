@@ -106,37 +106,66 @@ func scrubValues(err error, values map[string]string) error {
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\$`)
 
 // expandEnv replaces ${VAR} with the variable's value line by line, so line
-// numbers stay those of the file. "$$" writes a literal "$". Comment lines
-// are left alone. A reference to an unset variable is an error. The values
-// used are stored in values.
+// numbers stay those of the file. "$$" writes a literal "$". Comments,
+// whole-line or after a value, are left alone. A reference to an unset or
+// empty variable is an error. The values used are stored in values.
 func expandEnv(path string, raw []byte, lookup func(string) (string, bool), values map[string]string) ([]byte, error) {
 	lines := bytes.Split(raw, []byte("\n"))
 	for i, line := range lines {
-		if bytes.HasPrefix(bytes.TrimSpace(line), []byte("#")) {
-			continue
-		}
-		var missing string
-		lines[i] = envRef.ReplaceAllFunc(line, func(m []byte) []byte {
+		code, comment := splitComment(line)
+		var problem, name string
+		expanded := envRef.ReplaceAllFunc(code, func(m []byte) []byte {
 			if string(m) == "$$" {
 				return []byte("$")
 			}
-			name := string(m[2 : len(m)-1])
-			v, ok := lookup(name)
-			if !ok && missing == "" {
-				missing = name
+			ref := string(m[2 : len(m)-1])
+			v, ok := lookup(ref)
+			switch {
+			case problem != "":
+			case !ok:
+				problem, name = "environment variable is not set; export it or remove the reference", ref
+			case v == "":
+				problem, name = "environment variable is set but empty; give it a value or remove the reference", ref
+			case strings.ContainsAny(v, "\n\r"):
+				problem, name = "environment variable's value contains a line break", ref
 			}
-			values[name] = v
-			if strings.ContainsAny(v, "\n\r") {
-				missing = name + " (value contains a line break)"
-			}
+			values[ref] = v
 			return []byte(v)
 		})
-		if missing != "" {
-			return nil, &Error{File: path, Line: i + 1, Key: "${" + missing + "}",
-				Msg: "environment variable is not set; export it or remove the reference"}
+		if problem != "" {
+			return nil, &Error{File: path, Line: i + 1, Key: "${" + name + "}", Msg: problem}
 		}
+		lines[i] = append(expanded[:len(expanded):len(expanded)], comment...)
 	}
 	return bytes.Join(lines, []byte("\n")), nil
+}
+
+// splitComment splits a YAML line before its comment: a "#" at the start
+// of the line or after a space or tab, outside quotes.
+func splitComment(line []byte) (code, comment []byte) {
+	var quote byte
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case quote == '"' && c == '\\':
+			i++ // an escaped character cannot close the string
+		case quote == '\'' && c == '\'' && i+1 < len(line) && line[i+1] == '\'':
+			i++ // '' is a quote inside a single-quoted string
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			if i == 0 || line[i-1] == ' ' || line[i-1] == '\t' || line[i-1] == ':' || line[i-1] == '[' || line[i-1] == ',' || line[i-1] == '-' {
+				quote = c
+			}
+		case c == '#':
+			if i == 0 || line[i-1] == ' ' || line[i-1] == '\t' {
+				return line[:i], line[i:]
+			}
+		}
+	}
+	return line, nil
 }
 
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)

@@ -78,6 +78,8 @@ func TestLoadErrors(t *testing.T) {
 			wantMsg: []string{":9:", "lots"}},
 		{name: "unset variable", old: "time_zone: UTC", new: "time_zone: ${EP_UNSET_ZONE}",
 			wantMsg: []string{":1:", "EP_UNSET_ZONE", "not set"}},
+		{name: "empty variable", old: "time_zone: UTC", new: "time_zone: ${EP_EMPTY_ZONE}",
+			env: map[string]string{"EP_EMPTY_ZONE": ""}, wantMsg: []string{":1:", "EP_EMPTY_ZONE", "set but empty"}},
 		{name: "bad warehouse", old: "  kind: duckdb", new: "  kind: snowflake",
 			wantMsg: []string{":3:", "warehouse.kind", "snowflake"}},
 		{name: "bad period", old: "  period: quarter", new: "  period: week",
