@@ -58,18 +58,67 @@ func TestFailedRerunKeepsSuccessManifest(t *testing.T) {
 	if string(after) != string(before) {
 		t.Error("the interrupted re-run rewrote the manifest of the successful run")
 	}
-	if !strings.Contains(m.File, "-failed-") {
-		t.Errorf("failed manifest path = %s, want a name of its own", m.File)
+	if !strings.Contains(m.File, "-cancelled-") {
+		t.Errorf("cancelled manifest path = %s, want a name of its own", m.File)
 	}
 	data, err := os.ReadFile(m.File)
 	if err != nil {
-		t.Fatalf("read failed manifest: %v", err)
+		t.Fatalf("read cancelled manifest: %v", err)
 	}
-	var failed Manifest
-	if err := json.Unmarshal(data, &failed); err != nil {
+	var cancelled Manifest
+	if err := json.Unmarshal(data, &cancelled); err != nil {
 		t.Fatal(err)
 	}
-	if failed.Status != StatusFailed || failed.FailedStep != "render" {
-		t.Errorf("failed manifest status %s step %s, want failed at render", failed.Status, failed.FailedStep)
+	if cancelled.Status != StatusCancelled {
+		t.Errorf("manifest status = %s, want %s", cancelled.Status, StatusCancelled)
+	}
+	if cancelled.FailedStep != "render" {
+		t.Errorf("manifest step = %q, want render", cancelled.FailedStep)
+	}
+	if cancelled.Error != context.Canceled.Error() {
+		t.Errorf("manifest error = %q, want %q without an error class", cancelled.Error, context.Canceled.Error())
+	}
+}
+
+func TestRunStatus(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"success", nil, StatusSucceeded},
+		{"input error", stepErr("extract", ErrInput, errors.New("read x.csv: bad header")), StatusFailed},
+		{"cancelled", stepErr("write", ErrOutput, context.Canceled), StatusCancelled},
+		{"deadline", stepErr("load", ErrWarehouse, context.DeadlineExceeded), StatusFailed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := runStatus(tt.err); got != tt.want {
+				t.Errorf("runStatus(%v) = %s, want %s", tt.err, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCancelledStepDropsErrorClass(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	interrupted := stepErr("load", ErrWarehouse, errors.New("INTERRUPT Error: Interrupted!"))
+	if got := cancelledStep(ctx, "load", interrupted); got != interrupted {
+		t.Errorf("before cancel: cancelledStep = %v, want the step error unchanged", got)
+	}
+	cancel()
+	got := cancelledStep(ctx, "", interrupted)
+	var se *StepError
+	if !errors.As(got, &se) || se.Step != "load" {
+		t.Fatalf("cancelledStep = %#v, want a StepError of step load", got)
+	}
+	if !errors.Is(got, context.Canceled) {
+		t.Errorf("cancelledStep = %v, want it to wrap context.Canceled", got)
+	}
+	if errors.Is(got, ErrWarehouse) {
+		t.Errorf("cancelledStep = %v, still classed as a warehouse error", got)
+	}
+	if err := stepErr("write", ErrOutput, context.Canceled); errors.Is(err, ErrOutput) {
+		t.Errorf("stepErr of a cancellation = %v, classed as an output error", err)
 	}
 }

@@ -19,6 +19,9 @@ const (
 	StatusRunning   = "running"
 	StatusSucceeded = "succeeded"
 	StatusFailed    = "failed"
+	// StatusCancelled is a run stopped by the cancellation of its context,
+	// such as SIGTERM or SIGINT.
+	StatusCancelled = "cancelled"
 )
 
 // Manifest records what one run read, wrote and measured.

@@ -44,20 +44,23 @@ func (s *packStage) finalPath(staged string) string {
 	return filepath.Join(s.final, rel)
 }
 
-// publish replaces each period directory with its staged copy. Each swap
-// is atomic on Linux (renameat2 with RENAME_EXCHANGE), so a reader sees
-// the old period or the new one, never a mix of packs.
-func (s *packStage) publish(periods []string) error {
+// publish replaces each period directory with its staged copy and returns
+// the periods it replaced, also when it fails on a later one. Each swap is
+// atomic on Linux (renameat2 with RENAME_EXCHANGE), so a reader sees the
+// old period or the new one, never a mix of packs.
+func (s *packStage) publish(periods []string) ([]string, error) {
+	var published []string
 	for _, period := range periods {
 		staged := filepath.Join(s.dir, period)
 		if _, err := os.Stat(staged); errors.Is(err, os.ErrNotExist) {
 			continue
 		}
 		if err := swapDir(staged, filepath.Join(s.final, period)); err != nil {
-			return fmt.Errorf("publish packs of %s: %w", period, err)
+			return published, fmt.Errorf("publish packs of %s: %w", period, err)
 		}
+		published = append(published, period)
 	}
-	return transforms.SyncDir(s.final)
+	return published, transforms.SyncDir(s.final)
 }
 
 // discard removes the stage with whatever it still holds: nothing after a
@@ -82,5 +85,5 @@ func swapDir(staged, final string) error {
 		}
 		return os.Rename(staged, final)
 	}
-	return err
+	return &os.LinkError{Op: "exchange", Old: staged, New: final, Err: err}
 }

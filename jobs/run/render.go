@@ -30,17 +30,34 @@ func (r *runner) render(ctx context.Context) error {
 		return stepErr("render", ErrOutput, err)
 	}
 	defer stage.discard()
+	first := len(r.manifest.Packs)
 	periods := WindowPeriods(r.cfg.Pack.Period, r.from, r.to, accountZones(r.cfg))
 	for _, period := range periods {
 		if err := r.renderPeriod(ctx, stage, period, prov); err != nil {
+			r.manifest.Packs = r.manifest.Packs[:first]
 			return err
 		}
 	}
-	if err := stage.publish(periods); err != nil {
+	published, err := stage.publish(periods)
+	r.keepPublishedPacks(first, published)
+	if err != nil {
 		return stepErr("render", ErrOutput, err)
 	}
-	r.log.Debug("packs published", "periods", len(periods))
+	r.log.Debug("packs published", "periods", len(published))
 	return nil
+}
+
+// keepPublishedPacks drops from the manifest the pack files, recorded from
+// index first on, of periods that were not published, so that the
+// manifest and the run summary list only packs that readers can see.
+func (r *runner) keepPublishedPacks(first int, published []string) {
+	kept := r.manifest.Packs[:first]
+	for _, p := range r.manifest.Packs[first:] {
+		if slices.Contains(published, p.Period) {
+			kept = append(kept, p)
+		}
+	}
+	r.manifest.Packs = kept
 }
 
 // renderPeriod writes the packs and index of one period into the stage and

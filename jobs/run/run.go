@@ -174,13 +174,16 @@ func (r *runner) execute(ctx context.Context) error {
 		{"render", r.render},
 	}
 	for _, s := range steps {
-		if err := ctx.Err(); err != nil {
-			return &StepError{Step: s.name, Err: err}
+		if ctx.Err() != nil {
+			return cancelledStep(ctx, s.name, ctx.Err())
 		}
 		start := r.now()
 		r.log.Info("step started", "step", s.name)
 		if err := s.fn(ctx); err != nil {
-			return err
+			if ctx.Err() != nil {
+				r.log.Debug("step stopped by cancellation", "step", s.name, "err", err)
+			}
+			return cancelledStep(ctx, s.name, err)
 		}
 		r.manifest.Steps = append(r.manifest.Steps,
 			StepTiming{Step: s.name, Seconds: r.now().Sub(start).Seconds()})
@@ -240,9 +243,11 @@ func (r *runner) finish(ctx context.Context, err error) {
 		}
 		return a.Source < b.Source
 	})
-	m.Status = StatusSucceeded
 	if err != nil {
-		m.Status = StatusFailed
+		err = cancelledStep(ctx, "", err)
+	}
+	m.Status = runStatus(err)
+	if err != nil {
 		m.Error = err.Error()
 		var se *StepError
 		if errors.As(err, &se) {
@@ -259,6 +264,10 @@ func (r *runner) finish(ctx context.Context, err error) {
 	if werr := writeManifest(path, m); werr != nil {
 		r.log.Error("write manifest", "err", werr)
 	}
+	if m.Status == StatusCancelled {
+		r.log.Warn("run cancelled", "run_id", m.RunID, "step", m.FailedStep, "manifest", path)
+		return
+	}
 	if err != nil {
 		r.log.Error("run failed", "run_id", m.RunID, "step", m.FailedStep, "err", err)
 		return
@@ -266,16 +275,18 @@ func (r *runner) finish(ctx context.Context, err error) {
 	r.log.Info("run succeeded", "run_id", m.RunID, "manifest", path)
 }
 
-// manifestPath returns where this attempt's manifest goes. A failed
-// attempt gets a name of its own, so it never overwrites the manifest of
-// an earlier successful run of the same work, which replay reads.
+// manifestPath returns where this attempt's manifest goes. A failed or
+// cancelled attempt gets a name of its own, such as
+// run-…-cancelled-20260702T010000Z.json, so it never overwrites the
+// manifest of an earlier successful run of the same work, which replay
+// reads.
 func (r *runner) manifestPath() string {
 	m := r.manifest
 	if m.Status == StatusSucceeded {
 		return filepath.Join(r.outDir, "runs", m.RunID+".json")
 	}
 	stamp := m.StartedAt.UTC().Format("20060102T150405Z")
-	return filepath.Join(r.outDir, "runs", m.RunID+"-failed-"+stamp+".json")
+	return filepath.Join(r.outDir, "runs", m.RunID+"-"+m.Status+"-"+stamp+".json")
 }
 
 // ManifestPath returns where the manifest of a successful run is written.
