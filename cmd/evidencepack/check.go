@@ -30,6 +30,7 @@ and exit 0.`,
 	addConfigFlag(cmd)
 	cmd.Flags().Bool("window", false,
 		"limit checks of scope window to the partitions the latest successful run replaced (default: whole tables)")
+	addWaitFlag(cmd)
 	return cmd
 }
 
@@ -39,6 +40,11 @@ func runCheck(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	window, _ := cmd.Flags().GetBool("window")
+	lock, err := lockWarehouseForReading(cmd, cfg)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	rep, err := run.CheckWarehouse(cmd.Context(), cfg, run.CheckOptions{Window: window})
 	if err != nil {
 		return err

@@ -19,12 +19,17 @@ period (a quarter such as 2026-Q3 or a month such as 2026-07, by UTC date).
 It compares each sum with the billed cost of cost_lines in the warehouse
 (DuckDB, opened read-only, or BigQuery, queried with parameters), prints
 the table and writes reconcile.csv and cost_value_by_month.csv under
-<output_dir>/finance/<period>/. It exits with code 7 when any difference
-is not exactly zero.`,
+<output_dir>/finance/<period>/, with rejected.csv listing the records the
+readers rejected. It exits with code 7 when any difference is not exactly
+zero, and writes no file when it fails otherwise. A DuckDB warehouse is
+read under the shared lock of the output directory: reconcile fails (or
+waits with --wait) while a run holds the lock, and a run started during
+the warehouse queries waits for them.`,
 		Args: cobra.NoArgs,
 		RunE: runReconcile,
 	}
 	addConfigFlag(cmd)
+	addWaitFlag(cmd)
 	cmd.Flags().String("period", "", "period to reconcile: 2026-Q3 or 2026-07 (required)")
 	_ = cmd.MarkFlagRequired("period")
 	return cmd
@@ -40,7 +45,8 @@ func runReconcile(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := finance.Run(cmd.Context(), cfg, p, endpointsFromEnv())
+	wait, _ := cmd.Flags().GetDuration("wait")
+	res, err := finance.Run(cmd.Context(), cfg, p, finance.Options{Endpoints: endpointsFromEnv(), LockWait: wait})
 	if res == nil {
 		return err
 	}
@@ -48,7 +54,7 @@ func runReconcile(cmd *cobra.Command, _ []string) error {
 	if perr := res.Report.Print(out); perr != nil {
 		return errors.Join(err, perr)
 	}
-	for _, path := range []string{res.ReconcileCSV, res.CostValueCSV} {
+	for _, path := range []string{res.ReconcileCSV, res.CostValueCSV, res.Report.RejectedCSV} {
 		if path != "" {
 			fmt.Fprintln(out, "wrote", path)
 		}

@@ -23,6 +23,7 @@ exits 0 only when every pack matches and no fact file changed.`,
 	}
 	addConfigFlag(cmd)
 	cmd.Flags().String("run", "", "id of the run to replay, as `evidencepack runs` lists it (required)")
+	addWaitFlag(cmd)
 	_ = cmd.MarkFlagRequired("run")
 	return cmd
 }
@@ -33,6 +34,13 @@ func runReplay(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	runID, _ := cmd.Flags().GetString("run")
+	// The lock keeps a run from replacing the facts while they are hashed
+	// and loaded.
+	lock, err := lockForReading(cmd, cfg)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	report, err := run.Replay(cmd.Context(), cfg, runID, raw)
 	if err != nil {
 		return err

@@ -2,14 +2,18 @@ package main
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"evidencepack/config"
+	"evidencepack/jobs/finance"
 	"evidencepack/jobs/run"
-	"evidencepack/jobs/warehouse"
 )
 
 func newRunsCommand() *cobra.Command {
@@ -21,6 +25,7 @@ func newRunsCommand() *cobra.Command {
 	}
 	addConfigFlag(cmd)
 	cmd.Flags().Int("limit", 20, "number of runs to list, newest first")
+	addWaitFlag(cmd)
 	return cmd
 }
 
@@ -30,12 +35,26 @@ func runRuns(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	limit, _ := cmd.Flags().GetInt("limit")
-	wh, err := warehouse.OpenDuckDB(cmd.Context(), cfg.Resolve(cfg.Warehouse.Path))
-	if err != nil {
-		return fmt.Errorf("%w: %w", run.ErrWarehouse, err)
+	if cfg.Warehouse.Kind != "duckdb" {
+		return fmt.Errorf("%w: runs lists the runs of a DuckDB warehouse, and this config's warehouse is %s",
+			config.ErrInvalid, cfg.Warehouse.Kind)
 	}
-	defer wh.Close()
-	rows, err := wh.DB().QueryContext(cmd.Context(), `
+	lock, err := lockForReading(cmd, cfg)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	path := cfg.Resolve(cfg.Warehouse.Path)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintf(cmd.OutOrStdout(), "no runs yet: the warehouse %s does not exist until the first `evidencepack run`\n", path)
+		return nil
+	}
+	db, err := finance.OpenWarehouse(cmd.Context(), path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(cmd.Context(), `
 		SELECT run_id, status, strftime(started_at, '%Y-%m-%dT%H:%M:%SZ'), CAST(date_from AS VARCHAR),
 			CAST(date_to AS VARCHAR), coalesce(failed_step, ''), coalesce(error, '')
 		FROM runs ORDER BY started_at DESC LIMIT ?`, limit)

@@ -178,11 +178,11 @@ func TestReconcileBigQueryMatchesDuckDB(t *testing.T) {
 	duckCfg := runConfig(t, filepath.Join(dir, "config"), text)
 	bigCfg := writeConfig(t, filepath.Join(dir, "config-bq"), bigText)
 	loadIntoBigQuery(t, duckCfg, bigCfg, endpoints)
-	duckRes, err := Run(ctx, duckCfg, q3, warehouse.Endpoints{})
+	duckRes, err := Run(ctx, duckCfg, q3, Options{})
 	if err != nil {
 		t.Fatalf("reconcile DuckDB: %v", err)
 	}
-	bigRes, err := Run(ctx, bigCfg, q3, endpoints)
+	bigRes, err := Run(ctx, bigCfg, q3, Options{Endpoints: endpoints})
 	if err != nil {
 		t.Fatalf("reconcile BigQuery: %v", err)
 	}

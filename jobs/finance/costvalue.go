@@ -61,8 +61,12 @@ func WriteCostValue(ctx context.Context, store Store, p Period, outputDir string
 	if err != nil {
 		return "", err
 	}
+	return data.write(p, outputDir)
+}
+
+func (d *costValueData) write(p Period, outputDir string) (string, error) {
 	path := filepath.Join(Dir(outputDir, p.Label), CostValueFile)
-	return path, writeCSVAtomic(path, costValueHeader, data.records(p))
+	return path, writeCSVAtomic(path, costValueHeader, d.records(p))
 }
 
 func readCostValue(ctx context.Context, store Store, p Period) (*costValueData, error) {
@@ -93,7 +97,7 @@ func (d *costValueData) readSettings(ctx context.Context, store Store, _ Period)
 		return err
 	}
 	if !found {
-		return fmt.Errorf("pack_settings is empty: run `evidencepack run` before writing finance files")
+		return fmt.Errorf("%w, so pack_settings is empty", errNoRun)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	// The DuckDB driver registers itself as "duckdb".
 	_ "github.com/duckdb/duckdb-go/v2"
@@ -38,35 +39,92 @@ func DuckDBStore(db *sql.DB) Store {
 	return Store{Querier: render.SQLQuerier(db), Dialect: evsql.DuckDB()}
 }
 
+// Options are the settings of Run.
+type Options struct {
+	// Endpoints point the BigQuery client at a fake in tests.
+	Endpoints warehouse.Endpoints
+	// LockWait is how long to wait for a run, render or migration that
+	// holds the lock on the output directory. Zero fails at once.
+	LockWait time.Duration
+}
+
+// errNoRun marks a warehouse in which no run has succeeded, so the pack
+// settings that the finance files need are missing.
+var errNoRun = errors.New("no run has succeeded yet")
+
 // Run reconciles the period against the config's warehouse and writes
 // reconcile.csv and cost_value_by_month.csv under
-// <output_dir>/finance/<period>/. A DuckDB warehouse is opened read-only;
-// BigQuery is only queried. endpoints point the BigQuery client at a fake
-// in tests. It returns an error wrapping ErrDifference, after writing both
-// files, when any loaded total differs from its source total.
-func Run(ctx context.Context, cfg *config.Config, p Period, endpoints warehouse.Endpoints) (*Result, error) {
-	store, where, closeStore, err := openStore(ctx, cfg, endpoints)
+// <output_dir>/finance/<period>/, with rejected.csv when a reader rejected
+// records. It reads the cost source files first and only then opens the
+// warehouse: a DuckDB file read-only under the shared lock of the output
+// directory, so a run started meanwhile waits for the queries instead of
+// failing; BigQuery is only queried. It writes no file when reading fails,
+// and returns an error wrapping ErrDifference, after writing the files,
+// when any loaded total differs from its source total.
+func Run(ctx context.Context, cfg *config.Config, p Period, opts Options) (*Result, error) {
+	source, err := readSourceTotals(ctx, cfg, p)
 	if err != nil {
 		return nil, err
 	}
-	defer closeStore()
-	report, err := Reconcile(ctx, cfg, store, p)
+	wh, err := readWarehouse(ctx, cfg, p, opts)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Report: report, WarehousePath: where}
+	report := newReport(p, source, wh.loaded)
+	res := &Result{Report: report, WarehousePath: wh.where}
 	outDir := cfg.Resolve(cfg.OutputDir)
 	if res.ReconcileCSV, err = report.WriteCSV(outDir); err != nil {
 		return res, err
 	}
-	if res.CostValueCSV, err = WriteCostValue(ctx, store, p, outDir); err != nil {
-		return res, fmt.Errorf("%w: %w", run.ErrWarehouse, err)
+	if res.CostValueCSV, err = wh.costValue.write(p, outDir); err != nil {
+		return res, err
+	}
+	if report.RejectedCSV, err = report.WriteRejects(outDir); err != nil {
+		return res, err
 	}
 	if diffs := report.Differences(); len(diffs) > 0 {
 		return res, fmt.Errorf("%w: %d of %d rows of %s differ; see %s", ErrDifference,
 			len(diffs), len(report.Rows), p.Label, res.ReconcileCSV)
 	}
 	return res, nil
+}
+
+// warehouseData is what reconcile reads from the warehouse.
+type warehouseData struct {
+	where     string
+	loaded    map[totalKey]*amounts
+	costValue *costValueData
+}
+
+// readWarehouse opens the warehouse, reads the loaded cost totals and the
+// cost and value rows of the period, and closes it. For a DuckDB
+// warehouse it holds the shared lock on the output directory meanwhile.
+func readWarehouse(ctx context.Context, cfg *config.Config, p Period, opts Options) (*warehouseData, error) {
+	if cfg.Warehouse.Kind == "duckdb" {
+		lock, err := run.LockForReading(ctx, cfg.Resolve(cfg.OutputDir), opts.LockWait)
+		if err != nil {
+			return nil, err
+		}
+		defer lock.Release()
+	}
+	store, where, closeStore, err := openStore(ctx, cfg, opts.Endpoints)
+	if err != nil {
+		return nil, err
+	}
+	defer closeStore()
+	loaded, err := readLoadedTotals(ctx, store, p)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", run.ErrWarehouse, where, err)
+	}
+	data, err := readCostValue(ctx, store, p)
+	if errors.Is(err, errNoRun) {
+		return nil, fmt.Errorf("%w: warehouse %s: %w: run `evidencepack run` first, then reconcile %s",
+			run.ErrWarehouse, where, err, p.Label)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", run.ErrWarehouse, where, err)
+	}
+	return &warehouseData{where: where, loaded: loaded, costValue: data}, nil
 }
 
 // openStore opens the warehouse that cfg.Warehouse.Kind selects and

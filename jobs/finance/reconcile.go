@@ -44,6 +44,12 @@ type Report struct {
 	// Rejected counts, per source, the records of the files read that the
 	// reader rejected, whatever their date. They are in neither total.
 	Rejected map[string]int64
+	// Rejects are the rejected records with their file, record number,
+	// field and reason, up to maxKeptRejects of them.
+	Rejects []transforms.Reject
+	// RejectedCSV is the file Run wrote the rejects to, empty before
+	// that or when there are none.
+	RejectedCSV string
 	// NotAllowed sums, per currency, the source lines of accounts outside
 	// accounts_allow. A run drops them, so they are in neither total.
 	NotAllowed map[string]*amounts
@@ -73,9 +79,12 @@ func Reconcile(ctx context.Context, cfg *config.Config, store Store, p Period) (
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", run.ErrWarehouse, err)
 	}
-	report := &Report{Period: p, Rejected: source.rejected, NotAllowed: source.notAllowed, Files: source.files}
-	report.Rows = compareTotals(source.sums, loaded)
-	return report, nil
+	return newReport(p, source, loaded), nil
+}
+
+func newReport(p Period, source *sourceTotals, loaded map[totalKey]*amounts) *Report {
+	return &Report{Period: p, Rows: compareTotals(source.sums, loaded), Rejected: source.rejected,
+		Rejects: source.rejects, NotAllowed: source.notAllowed, Files: source.files}
 }
 
 // compareTotals builds one row per account and currency found on either

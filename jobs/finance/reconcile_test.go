@@ -17,7 +17,6 @@ import (
 	"evidencepack/config"
 	"evidencepack/jobs/demo"
 	"evidencepack/jobs/run"
-	"evidencepack/jobs/warehouse"
 	"evidencepack/transforms"
 )
 
@@ -138,7 +137,7 @@ func totals(rows []Row) (attributed, unattributed decimal.Decimal) {
 
 func TestReconcileDemoQuarter(t *testing.T) {
 	cfg := demoRun(t)
-	res, err := Run(context.Background(), cfg, q3, warehouse.Endpoints{})
+	res, err := Run(context.Background(), cfg, q3, Options{})
 	if err != nil {
 		t.Fatalf("reconcile: %v", err)
 	}
@@ -160,7 +159,7 @@ func TestReconcileDemoQuarter(t *testing.T) {
 func TestReconcileTamperedRow(t *testing.T) {
 	cfg := demoRun(t)
 	tamperOneLine(t, cfg.Resolve(cfg.Warehouse.Path))
-	res, err := Run(context.Background(), cfg, q3, warehouse.Endpoints{})
+	res, err := Run(context.Background(), cfg, q3, Options{})
 	if !errors.Is(err, ErrDifference) {
 		t.Fatalf("reconcile error = %v, want ErrDifference", err)
 	}
@@ -244,7 +243,7 @@ func TestReconcileRealFOCUSSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(context.Background(), cfg, p, warehouse.Endpoints{})
+	res, err := Run(context.Background(), cfg, p, Options{})
 	if err != nil {
 		t.Fatalf("reconcile: %v", err)
 	}
@@ -284,7 +283,7 @@ func TestReconcileSkipsAccountsNotAllowed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(context.Background(), cfg, p, warehouse.Endpoints{})
+	res, err := Run(context.Background(), cfg, p, Options{})
 	if err != nil {
 		t.Fatalf("reconcile: %v", err)
 	}

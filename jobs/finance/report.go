@@ -1,13 +1,18 @@
 package finance
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"text/tabwriter"
+
+	"evidencepack/transforms"
 )
 
 // ReconcileFile is the file name of a reconciliation in the period's
@@ -54,8 +59,13 @@ func (r *Report) Print(w io.Writer) error {
 		return fmt.Errorf("print reconciliation: %w", err)
 	}
 	for _, s := range sortedKeys(r.Rejected) {
-		fmt.Fprintf(w, "source %s: %d records rejected by the reader (see its quarantine file); they are in neither total\n",
-			s, r.Rejected[s])
+		where := "listed below"
+		if r.RejectedCSV != "" {
+			where = "listed in " + r.RejectedCSV
+		}
+		fmt.Fprintf(w, "source %s: %d records rejected by the reader (%s); they are in neither total\n",
+			s, r.Rejected[s], where)
+		r.printRejects(w, s)
 	}
 	for _, currency := range sortedKeys(r.NotAllowed) {
 		a := r.NotAllowed[currency]
@@ -72,4 +82,50 @@ func (r *Report) Print(w io.Writer) error {
 
 func sortedKeys[V any](m map[string]V) []string {
 	return slices.Sorted(maps.Keys(m))
+}
+
+// RejectedFile is the file name of the records that the cost readers
+// rejected, in the period's finance directory. Its columns are those of a
+// run's quarantine file.
+const RejectedFile = "rejected.csv"
+
+// maxPrintedRejects is how many rejected records Print lists per source.
+const maxPrintedRejects = 10
+
+// WriteRejects writes the rejected records to
+// <outputDir>/finance/<period>/rejected.csv and returns the path. Without
+// rejects it removes the file of an earlier reconcile and returns "".
+func (r *Report) WriteRejects(outputDir string) (string, error) {
+	path := filepath.Join(Dir(outputDir, r.Period.Label), RejectedFile)
+	if len(r.Rejects) == 0 {
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf("remove stale %s: %w", path, err)
+		}
+		return "", nil
+	}
+	records := make([][]string, 0, len(r.Rejects))
+	for _, rej := range r.Rejects {
+		records = append(records, []string{
+			transforms.CSVSafe(rej.Source), transforms.CSVSafe(rej.File), strconv.FormatInt(rej.Record, 10),
+			transforms.CSVSafe(rej.Column), transforms.CSVSafe(rej.Reason), transforms.CSVSafe(rej.Raw),
+		})
+	}
+	return path, writeCSVAtomic(path, transforms.QuarantineColumns, records)
+}
+
+// printRejects lists the first rejected records of a source with their
+// file, record number, field and reason.
+func (r *Report) printRejects(w io.Writer, source string) {
+	printed := 0
+	for _, rej := range r.Rejects {
+		if rej.Source != source {
+			continue
+		}
+		if printed == maxPrintedRejects {
+			fmt.Fprintf(w, "  ... and %d more\n", r.Rejected[source]-int64(printed))
+			return
+		}
+		fmt.Fprintf(w, "  %s\n", rej.Error())
+		printed++
+	}
 }

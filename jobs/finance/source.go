@@ -39,6 +39,9 @@ func (a *amounts) add(billed decimal.Decimal, category string) {
 type sourceTotals struct {
 	sums     map[totalKey]*amounts
 	rejected map[string]int64 // rejected records per source
+	// rejects are the first maxKeptRejects rejected records, in the order
+	// read.
+	rejects []transforms.Reject
 	// notAllowed sums, per currency, the lines of accounts outside
 	// accounts_allow, which a run drops and which are in neither total.
 	notAllowed map[string]*amounts
@@ -120,10 +123,18 @@ func (s *sumSink) Fact(f transforms.Fact) error {
 	return nil
 }
 
-func (s *sumSink) Reject(transforms.Reject) error {
+func (s *sumSink) Reject(r transforms.Reject) error {
 	s.totals.rejected[s.source]++
+	if len(s.totals.rejects) < maxKeptRejects {
+		r.Source = s.source
+		s.totals.rejects = append(s.totals.rejects, r)
+	}
 	return nil
 }
+
+// maxKeptRejects caps the rejected records kept in memory and written to
+// the period's rejected.csv. The counts per source include every reject.
+const maxKeptRejects = 100_000
 
 func amountsOf(m map[string]*amounts, currency string) *amounts {
 	a := m[currency]

@@ -38,6 +38,9 @@ type LockedError struct {
 // Error returns the message naming the lock holder.
 func (e *LockedError) Error() string {
 	msg := fmt.Sprintf("another run holds the lock on %s: %s", e.Path, e.Holder)
+	if e.Holder == readersHolder {
+		msg = fmt.Sprintf("the lock on %s is busy: %s", e.Path, e.Holder)
+	}
 	if e.Waited > 0 {
 		msg += fmt.Sprintf(" (waited %s)", e.Waited)
 	}
@@ -66,7 +69,7 @@ func acquireLock(ctx context.Context, dir string, wait time.Duration, now func()
 	path := filepath.Join(dir, LockFile)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, transforms.FileMode)
 	if err != nil {
-		return nil, fmt.Errorf("open lock file %s: %w", path, err)
+		return nil, fmt.Errorf("open lock file: %w", err)
 	}
 	if err := waitForLock(ctx, f, wait, now); err != nil {
 		f.Close()
@@ -80,8 +83,10 @@ func acquireLock(ctx context.Context, dir string, wait time.Duration, now func()
 	return l, nil
 }
 
-// waitForLock tries the flock on f every lockPollInterval until it gets
-// it, wait has passed or ctx is done.
+// waitForLock tries the exclusive flock on f every lockPollInterval until
+// it gets it, wait has passed or ctx is done. While only readers hold
+// the shared lock, it waits at least ReaderLockWait, so a command that
+// reads the warehouse delays a run instead of failing it.
 func waitForLock(ctx context.Context, f *os.File, wait time.Duration, now func() time.Time) error {
 	start := now()
 	for {
@@ -92,14 +97,33 @@ func waitForLock(ctx context.Context, f *os.File, wait time.Duration, now func()
 		if !errors.Is(err, unix.EWOULDBLOCK) {
 			return fmt.Errorf("lock %s: %w", f.Name(), err)
 		}
+		readers := onlyReadersHold(f)
+		limit := wait
+		if readers {
+			limit = max(wait, ReaderLockWait)
+		}
 		waited := now().Sub(start)
-		if waited >= wait {
+		if waited >= limit {
+			if readers {
+				return &LockedError{Path: f.Name(), Holder: readersHolder, Waited: waited}
+			}
 			return &LockedError{Path: f.Name(), Holder: readHolder(f.Name()), Waited: waited}
 		}
-		if err := sleepContext(ctx, min(lockPollInterval, wait-waited)); err != nil {
+		if err := sleepContext(ctx, min(lockPollInterval, limit-waited)); err != nil {
 			return err
 		}
 	}
+}
+
+// onlyReadersHold reports whether the processes holding the lock on f
+// all hold it shared: a shared flock is granted only while no process
+// holds it exclusively.
+func onlyReadersHold(f *os.File) bool {
+	if unix.Flock(int(f.Fd()), unix.LOCK_SH|unix.LOCK_NB) != nil {
+		return false
+	}
+	_ = unix.Flock(int(f.Fd()), unix.LOCK_UN)
+	return true
 }
 
 // writeHolder replaces the lock file's text with this process's details.
