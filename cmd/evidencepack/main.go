@@ -49,7 +49,7 @@ func main() {
 func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRootCommand(stdout, stderr)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -60,13 +60,53 @@ func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitCancelled
 	}
 	if strings.HasPrefix(err.Error(), "unknown command") {
-		return exitUsage
+		err = usageError{err}
 	}
-	return exitCode(err)
+	code := exitCode(err)
+	if code == exitUsage && cmd != nil {
+		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+	}
+	return code
 }
 
 // usageError marks a wrong command line.
 type usageError struct{ error }
+
+// Unwrap returns the error that usageError marks.
+func (e usageError) Unwrap() error { return e.error }
+
+// checkCommandLine rejects the usage errors that cobra reports without
+// its flag error function: a required flag that is not set, flags of a
+// group used apart, and an unknown --log-level. It runs before every
+// command, in place of cobra's own required flag check.
+func checkCommandLine(cmd *cobra.Command, _ []string) error {
+	if err := cmd.ValidateRequiredFlags(); err != nil {
+		return usageError{err}
+	}
+	if err := cmd.ValidateFlagGroups(); err != nil {
+		return usageError{err}
+	}
+	if _, err := logLevel(cmd); err != nil {
+		return err
+	}
+	return nil
+}
+
+// markArgsUsageErrors wraps the positional argument check of cmd and its
+// subcommands, so that extra or missing arguments exit with exitUsage.
+func markArgsUsageErrors(cmd *cobra.Command) {
+	if check := cmd.Args; check != nil {
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			if err := check(c, args); err != nil {
+				return usageError{err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range cmd.Commands() {
+		markArgsUsageErrors(sub)
+	}
+}
 
 func exitCode(err error) int {
 	var ue usageError
@@ -106,6 +146,9 @@ and period from SQL views.`,
 	root.SetErr(stderr)
 	root.PersistentFlags().String("log-level", "info", "log level: debug, info, warn or error")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	// No subcommand sets a PersistentPreRunE of its own, so this one runs
+	// before each of them.
+	root.PersistentPreRunE = checkCommandLine
 	root.AddCommand(
 		newRunCommand(),
 		newValidateCommand(),
@@ -118,16 +161,16 @@ and period from SQL views.`,
 		newCheckCommand(),
 		newMigrateCommand(),
 	)
+	markArgsUsageErrors(root)
 	return root
 }
 
 // newLogger returns a text logger on a terminal and a JSON logger
 // otherwise, writing to stderr.
 func newLogger(cmd *cobra.Command) (*slog.Logger, error) {
-	name, _ := cmd.Flags().GetString("log-level")
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(name)); err != nil {
-		return nil, usageError{fmt.Errorf("invalid --log-level %q: use debug, info, warn or error", name)}
+	level, err := logLevel(cmd)
+	if err != nil {
+		return nil, err
 	}
 	out := cmd.ErrOrStderr()
 	opts := &slog.HandlerOptions{Level: level}
@@ -135,6 +178,17 @@ func newLogger(cmd *cobra.Command) (*slog.Logger, error) {
 		return slog.New(slog.NewTextHandler(out, opts)), nil
 	}
 	return slog.New(slog.NewJSONHandler(out, opts)), nil
+}
+
+// logLevel parses --log-level. slog also accepts offsets such as
+// "warn+2", which are passed through.
+func logLevel(cmd *cobra.Command) (slog.Level, error) {
+	name, _ := cmd.Flags().GetString("log-level")
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(name)); err != nil {
+		return 0, usageError{fmt.Errorf("invalid --log-level %q: use debug, info, warn or error", name)}
+	}
+	return level, nil
 }
 
 func isTerminal(w io.Writer) bool {

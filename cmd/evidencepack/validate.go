@@ -16,8 +16,9 @@ func newValidateCommand() *cobra.Command {
 		Long: `validate loads and checks the config, then reads every input file of the
 window and reports per source how many records would load and how many would
 be quarantined, with the first reasons. It writes nothing. It exits non-zero
-when the config is invalid, an input cannot be read, or a source's rejects
-exceed its max_reject_ratio.`,
+when the config is invalid, the pseudonym key is missing or too short, the
+output directory cannot be created or written, an input cannot be read, or a
+source's rejects exceed its max_reject_ratio.`,
 		Args: cobra.NoArgs,
 		RunE: runValidate,
 	}
@@ -37,6 +38,13 @@ func runValidate(cmd *cobra.Command, _ []string) error {
 	}
 	from, to, err := window(cmd, cfg, time.Now())
 	if err != nil {
+		return err
+	}
+	// The checks that run makes before it reads any input.
+	if _, err := hmacKey(cfg); err != nil {
+		return err
+	}
+	if err := run.CheckOutputDir(cfg.Resolve(cfg.OutputDir)); err != nil {
 		return err
 	}
 	out := cmd.OutOrStdout()
