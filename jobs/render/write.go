@@ -68,12 +68,18 @@ func writeAtomic(path string, data []byte) error {
 // replaceFile writes data to a temporary file beside path, syncs it and
 // renames it to path. The rename is durable only once the directory is
 // synced.
-func replaceFile(path string, data []byte) error {
+func replaceFile(path string, data []byte) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	// After a rename the temporary name is gone, so only a failure leaves
+	// a file to remove.
+	defer func() {
+		if err != nil {
+			os.Remove(tmp.Name())
+		}
+	}()
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)

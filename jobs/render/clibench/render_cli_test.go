@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -39,8 +40,9 @@ pack:
 // render`, on a DuckDB warehouse file of synthetic accounts: "all" renders
 // every account and the index page of 2026-Q3 as `render --all` does, and
 // "one" renders one account as `render --account ID` does. Both open the
-// warehouse, build the packs and write every file. The log line gives the
-// ratio of the two times.
+// warehouse, build the packs and write every file. user-s/op and
+// sys-s/op are the CPU seconds of the process, DuckDB's threads included.
+// The log line gives the ratio of the two times.
 func BenchmarkRenderCLI(b *testing.B) {
 	for _, n := range synthetic.BenchSizes() {
 		cfg := cliWorkspace(b, n)
@@ -55,6 +57,7 @@ func BenchmarkRenderCLI(b *testing.B) {
 		} {
 			b.Run(fmt.Sprintf("accounts=%d/%s", n, mode.name), func(b *testing.B) {
 				ctx := context.Background()
+				user, system := cpuTimes(b)
 				for b.Loop() {
 					files, err := run.Render(ctx, cfg, run.RenderOptions{Periods: []string{"2026-Q3"}, Accounts: mode.accounts})
 					if err != nil {
@@ -64,6 +67,9 @@ func BenchmarkRenderCLI(b *testing.B) {
 						b.Fatalf("wrote %d files, want %d", len(files), mode.files)
 					}
 				}
+				userAfter, systemAfter := cpuTimes(b)
+				b.ReportMetric((userAfter-user).Seconds()/float64(b.N), "user-s/op")
+				b.ReportMetric((systemAfter-system).Seconds()/float64(b.N), "sys-s/op")
 				times[mode.name] = b.Elapsed() / time.Duration(b.N)
 			})
 		}
@@ -74,12 +80,68 @@ func BenchmarkRenderCLI(b *testing.B) {
 	}
 }
 
-// cliWorkspace writes a config and an accounts file for n synthetic
-// accounts into a temporary directory, fills its warehouse file with the
-// synthetic facts and a succeeded run, and returns the loaded config.
+// cpuTimes returns the user and system CPU time of the process so far.
+func cpuTimes(tb testing.TB) (user, system time.Duration) {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		tb.Fatal(err)
+	}
+	return time.Duration(u.Utime.Nano()), time.Duration(u.Stime.Nano())
+}
+
+// workspaces are the workspace directories of cliWorkspace by number of
+// accounts. TestMain removes them at the end unless workspaceEnv is set.
+var workspaces = map[int]string{}
+
+// workspaceEnv names a directory that keeps the workspaces after the
+// benchmark, as accounts-N/config.yaml and its warehouse, so that the
+// evidencepack binary can be timed on them.
+const workspaceEnv = "EVIDENCEPACK_BENCH_WORKSPACE"
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if os.Getenv(workspaceEnv) == "" {
+		for _, dir := range workspaces {
+			os.RemoveAll(dir)
+		}
+	}
+	os.Exit(code)
+}
+
+// cliWorkspace returns the config of a workspace of n synthetic accounts,
+// and first creates it: a config and an accounts file, and a warehouse
+// file with the synthetic facts and a succeeded run.
 func cliWorkspace(tb testing.TB, n int) *config.Config {
 	tb.Helper()
-	dir := tb.TempDir()
+	dir, found := workspaces[n]
+	if !found {
+		dir = newWorkspace(tb, n)
+		workspaces[n] = dir
+	}
+	cfg, err := config.Load(filepath.Join(dir, "config.yaml"), func(string) (string, bool) { return "", false })
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cfg
+}
+
+func newWorkspace(tb testing.TB, n int) string {
+	tb.Helper()
+	var dir string
+	var err error
+	if root := os.Getenv(workspaceEnv); root != "" {
+		dir = filepath.Join(root, fmt.Sprintf("accounts-%d", n))
+		if err := os.RemoveAll(dir); err != nil {
+			tb.Fatal(err)
+		}
+		err = os.MkdirAll(dir, 0o755)
+	} else {
+		dir, err = os.MkdirTemp("", "clibench-*")
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+
 	var accounts strings.Builder
 	accounts.WriteString("account_id,name,currency,renewal_date,annual_contract_value,workflow," +
 		"baseline_handle_time_seconds,baseline_reopen_rate,hourly_cost_rate,autonomy_level,trial\n")
@@ -93,13 +155,8 @@ func cliWorkspace(tb testing.TB, n int) *config.Config {
 		}
 	}
 
-	cfg, err := config.Load(filepath.Join(dir, "config.yaml"), func(string) (string, bool) { return "", false })
-	if err != nil {
-		tb.Fatal(err)
-	}
-
 	ctx := context.Background()
-	wh, err := warehouse.OpenDuckDB(ctx, cfg.Resolve(cfg.Warehouse.Path))
+	wh, err := warehouse.OpenDuckDB(ctx, filepath.Join(dir, "warehouse.duckdb"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -115,5 +172,5 @@ func cliWorkspace(tb testing.TB, n int) *config.Config {
 		StartedAt: now, FinishedAt: now, From: "2026-07-01", To: "2026-09-30"}); err != nil {
 		tb.Fatal(err)
 	}
-	return cfg
+	return dir
 }
