@@ -16,8 +16,13 @@ func newReplayCommand() *cobra.Command {
 		Long: `replay reads the manifest of a past run, checks that the Parquet facts its
 packs were rendered from still have their recorded SHA-256, loads them into a
 temporary DuckDB database and renders the run's packs again with the same
-provenance. It prints one line per pack file (match, differs or missing) and
-exits 0 only when every pack matches and no fact file changed.`,
+provenance. Changed or missing fact files are printed first and left out of
+the rebuild. It prints one line per pack file: match or differs for the
+rebuilt file, "not rebuilt" when its account left the config, and "changed on
+disk" or "missing" when the file on disk no longer has the hash that the run,
+or the newest later run that wrote the same path, recorded. It exits 0 only
+when every pack matches, no pack file on disk changed or is gone, and no fact
+file changed or is gone, and 1 otherwise.`,
 		Args: cobra.NoArgs,
 		RunE: runReplay,
 	}
@@ -54,7 +59,13 @@ func runReplay(cmd *cobra.Command, _ []string) error {
 
 func printReplay(w io.Writer, report *run.ReplayReport) {
 	for _, f := range report.ChangedFacts {
-		fmt.Fprintf(w, "fact changed  %s (recorded sha256 %s)\n", f.File, f.SHA256)
+		fmt.Fprintf(w, "fact changed  %s (sha256 on disk %s, recorded %s)\n", f.File, f.DiskSHA256, f.SHA256)
+	}
+	for _, f := range report.MissingFacts {
+		fmt.Fprintf(w, "fact missing  %s (recorded sha256 %s)\n", f.File, f.SHA256)
+	}
+	if n := report.FactsLeftOut(); n > 0 {
+		fmt.Fprintf(w, "note: the rebuild left out the %d changed or missing fact files, so packs rendered from them differ\n", n)
 	}
 	if report.ConfigChanged {
 		fmt.Fprintln(w, "note: the config file differs from the run's, so packs may differ for that reason")
@@ -62,17 +73,34 @@ func printReplay(w io.Writer, report *run.ReplayReport) {
 	if report.ViewsChanged {
 		fmt.Fprintln(w, "note: the view SQL of this build differs from the run's, so packs may differ for that reason")
 	}
-	matched := 0
+	matched, changed, missing, replaced := 0, 0, 0, 0
 	for _, p := range report.Packs {
 		if p.Status == run.PackMatch {
 			matched++
 		}
-		line := fmt.Sprintf("%-8s %s", p.Status, p.Path)
-		if p.Detail != "" {
-			line += " (" + p.Detail + ")"
+		status := p.Status
+		switch p.Disk {
+		case run.DiskChanged:
+			changed++
+			status = p.Disk
+		case run.DiskMissing:
+			missing++
+			status = p.Disk
+		case run.DiskReplaced:
+			replaced++
+		}
+		line := fmt.Sprintf("%-15s %s", status, p.Path)
+		detail := p.Detail
+		if p.Tampered() {
+			// The status column shows the file on disk, so the detail
+			// names the outcome of the rebuild.
+			detail = "rebuilt: " + p.Status + "; " + detail
+		}
+		if detail != "" {
+			line += " (" + detail + ")"
 		}
 		fmt.Fprintln(w, line)
 	}
-	fmt.Fprintf(w, "replay %s: %d of %d pack files match, %d fact files changed\n",
-		report.RunID, matched, len(report.Packs), len(report.ChangedFacts))
+	fmt.Fprintf(w, "replay %s: %d of %d pack files rebuilt to the recorded bytes; on disk %d changed, %d missing, %d replaced by later runs; %d fact files changed, %d missing\n",
+		report.RunID, matched, len(report.Packs), changed, missing, replaced, len(report.ChangedFacts), len(report.MissingFacts))
 }

@@ -1,7 +1,6 @@
 package run
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -166,11 +165,19 @@ func fileSHA256(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// Pack outcomes of a replay.
+// Outcomes of rebuilding a pack file.
 const (
-	PackMatch   = "match"   // the rebuilt file has the recorded SHA-256
-	PackDiffers = "differs" // the rebuilt file has other bytes
-	PackMissing = "missing" // replay could not build the file
+	PackMatch      = "match"       // the rebuilt file has the recorded SHA-256
+	PackDiffers    = "differs"     // the rebuilt file has other bytes
+	PackNotRebuilt = "not rebuilt" // replay could not build the file
+)
+
+// States of a recorded pack file on disk.
+const (
+	DiskUnchanged = "unchanged"       // the file has the SHA-256 the run recorded
+	DiskChanged   = "changed on disk" // the file has bytes that no run recorded for it last
+	DiskMissing   = "missing"         // the file is gone
+	DiskReplaced  = "replaced"        // a later successful run wrote the file, and it has that run's SHA-256
 )
 
 // ErrReplayMismatch marks a replay whose packs or facts differ from what
@@ -184,8 +191,10 @@ var runIDPattern = regexp.MustCompile(`^run-[0-9a-f]+$`)
 type ReplayReport struct {
 	RunID string
 	// ChangedFacts are the recorded fact files whose SHA-256 changed since
-	// the run.
-	ChangedFacts []PartitionInfo
+	// the run, with SHA256 set to the recorded value.
+	ChangedFacts []FactChange
+	// MissingFacts are the recorded fact files that are gone.
+	MissingFacts []PartitionInfo
 	// ViewsChanged is set when the view SQL of this build differs from the
 	// run's, so packs may differ for that reason alone.
 	ViewsChanged bool
@@ -195,32 +204,63 @@ type ReplayReport struct {
 	Packs         []PackResult
 }
 
+// FactChange is a recorded fact file whose content changed since the run.
+type FactChange struct {
+	PartitionInfo
+	// DiskSHA256 is the SHA-256 of the file as replay read it.
+	DiskSHA256 string
+}
+
 // PackResult is the replay outcome of one pack file.
 type PackResult struct {
 	PackFile
-	Status string // PackMatch, PackDiffers or PackMissing
-	Detail string // the reason a pack differs or is missing, and the state of the file on disk
+	Status string // PackMatch, PackDiffers or PackNotRebuilt
+	Disk   string // DiskUnchanged, DiskChanged, DiskMissing or DiskReplaced
+	// ReplacedBy is the id of the newest successful run that wrote the
+	// file, when that is not the replayed run.
+	ReplacedBy string
+	Detail     string // the reason a pack differs or was not rebuilt, and the state of the file on disk
+
+	rebuiltSHA256 string // empty when the file was not rebuilt
 }
 
-// Matches reports whether every pack matched and no fact changed.
+// Matches reports whether every pack was rebuilt to its recorded bytes,
+// every pack file on disk is the one the run or a later run wrote, and
+// every fact file is unchanged.
 func (rep *ReplayReport) Matches() bool {
-	if len(rep.ChangedFacts) > 0 {
+	if len(rep.ChangedFacts) > 0 || len(rep.MissingFacts) > 0 {
 		return false
 	}
 	for _, p := range rep.Packs {
-		if p.Status != PackMatch {
+		if p.Status != PackMatch || p.Tampered() {
 			return false
 		}
 	}
 	return true
 }
 
+// Tampered reports whether the pack file on disk is gone or has bytes
+// that neither the run nor a later run that wrote it recorded.
+func (p *PackResult) Tampered() bool {
+	return p.Disk == DiskChanged || p.Disk == DiskMissing
+}
+
+// FactsLeftOut returns the number of recorded fact files that the rebuild
+// did not load because they changed or are gone.
+func (rep *ReplayReport) FactsLeftOut() int {
+	return len(rep.ChangedFacts) + len(rep.MissingFacts)
+}
+
 // Replay rebuilds the packs of a past run from its recorded Parquet facts
 // in a temporary DuckDB database and compares them byte for byte with
-// the packs the run wrote. It fails with ErrInput when the run is unknown,
-// was recorded without its render inputs, or a fact file is gone. Packs
-// that do not match are reported, not returned as an error. configBytes
-// is the raw config file, compared with the run's config hash.
+// the packs the run wrote, and checks the pack files on disk against the
+// hashes the run, or a later run that rewrote them, recorded. It hashes
+// every recorded fact file first and leaves the changed and missing ones
+// out of the rebuild, so a corrupted file is reported and never read as
+// Parquet. It fails with ErrInput when the run is unknown or was recorded
+// without its render inputs. Differences are reported, not returned as
+// an error. configBytes is the raw config file, compared with the run's
+// config hash.
 func Replay(ctx context.Context, cfg *config.Config, runID string, configBytes []byte) (*ReplayReport, error) {
 	m, err := readRunManifest(cfg, runID)
 	if err != nil {
@@ -228,7 +268,8 @@ func Replay(ctx context.Context, cfg *config.Config, runID string, configBytes [
 	}
 	configSum := sha256.Sum256(configBytes)
 	rep := &ReplayReport{RunID: m.RunID, ConfigChanged: hex.EncodeToString(configSum[:]) != m.ConfigSHA256}
-	if rep.ChangedFacts, err = checkFacts(ctx, m); err != nil {
+	intact, err := checkFacts(ctx, m, rep)
+	if err != nil {
 		return nil, err
 	}
 	views, err := evsql.ViewsSHA256(evsql.DuckDB())
@@ -241,12 +282,15 @@ func Replay(ctx context.Context, cfg *config.Config, runID string, configBytes [
 		return nil, fmt.Errorf("replay %s: %w", runID, err)
 	}
 	defer os.RemoveAll(tmp)
-	wh, err := loadReplayWarehouse(ctx, cfg, m, filepath.Join(tmp, "replay.duckdb"))
+	wh, err := loadReplayWarehouse(ctx, cfg, m, intact, filepath.Join(tmp, "replay.duckdb"))
 	if err != nil {
 		return nil, fmt.Errorf("replay %s: %w: %w", runID, ErrWarehouse, err)
 	}
 	defer wh.Close()
 	if rep.Packs, err = replayPacks(ctx, cfg, m, wh.DB(), filepath.Join(tmp, "packs")); err != nil {
+		return nil, fmt.Errorf("replay %s: %w", runID, err)
+	}
+	if err := checkPacksOnDisk(ctx, cfg, m, rep.Packs); err != nil {
 		return nil, fmt.Errorf("replay %s: %w", runID, err)
 	}
 	return rep, nil
@@ -279,10 +323,11 @@ func readRunManifest(cfg *config.Config, runID string) (*Manifest, error) {
 	return &m, nil
 }
 
-// checkFacts hashes every fact file the run's packs were rendered from. It
-// returns the files whose content changed, and fails when any is gone.
-func checkFacts(ctx context.Context, m *Manifest) ([]PartitionInfo, error) {
-	var changed, missing []PartitionInfo
+// checkFacts hashes every fact file the run's packs were rendered from.
+// It records the changed and missing files in rep and returns the files
+// that still have their recorded SHA-256.
+func checkFacts(ctx context.Context, m *Manifest, rep *ReplayReport) ([]PartitionInfo, error) {
+	var intact []PartitionInfo
 	for _, p := range m.RenderInputs.Facts {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -290,23 +335,21 @@ func checkFacts(ctx context.Context, m *Manifest) ([]PartitionInfo, error) {
 		sum, err := fileSHA256(p.File)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			missing = append(missing, p)
+			rep.MissingFacts = append(rep.MissingFacts, p)
 		case err != nil:
-			return nil, fmt.Errorf("%w: %w", ErrInput, err)
+			return nil, fmt.Errorf("%w: fact file of run %s: %w", ErrInput, m.RunID, err)
 		case sum != p.SHA256:
-			changed = append(changed, p)
+			rep.ChangedFacts = append(rep.ChangedFacts, FactChange{PartitionInfo: p, DiskSHA256: sum})
+		default:
+			intact = append(intact, p)
 		}
 	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("%w: facts of run %s are gone: %d of %d Parquet files are missing, first %s",
-			ErrInput, m.RunID, len(missing), len(m.RenderInputs.Facts), missing[0].File)
-	}
-	return changed, nil
+	return intact, nil
 }
 
 // loadReplayWarehouse creates a DuckDB database at path with the run's
 // facts, the config's accounts and the run's pack settings.
-func loadReplayWarehouse(ctx context.Context, cfg *config.Config, m *Manifest, path string) (*warehouse.DuckDB, error) {
+func loadReplayWarehouse(ctx context.Context, cfg *config.Config, m *Manifest, facts []PartitionInfo, path string) (*warehouse.DuckDB, error) {
 	wh, err := warehouse.OpenDuckDB(ctx, path)
 	if err != nil {
 		return nil, err
@@ -318,7 +361,7 @@ func loadReplayWarehouse(ctx context.Context, cfg *config.Config, m *Manifest, p
 	if err == nil {
 		extra := append(warehouse.AccountStatements(cfg.Accounts), replaySettings(m.RenderInputs.PackSettings)...)
 		extra = append(extra, checks.FreshnessStatements(m.Freshness)...)
-		err = wh.Replace(ctx, replayLoads(m.RenderInputs.Facts), extra)
+		err = wh.Replace(ctx, replayLoads(facts), extra)
 	}
 	if err == nil {
 		err = createViews(ctx, wh)
@@ -409,7 +452,7 @@ func groupPacks(files []PackFile) [][]PackFile {
 func rebuildPack(ctx context.Context, cfg *config.Config, db *sql.DB, dir string, files []PackFile, prov render.Provenance) ([]PackResult, error) {
 	account, period := files[0].AccountID, files[0].Period
 	if _, ok := cfg.Account(account); !ok {
-		return packResults(files, PackMissing, "account "+account+" is not in the config"), nil
+		return packResults(files, PackNotRebuilt, "account "+account+" is not in the config"), nil
 	}
 	pack, err := render.Build(ctx, db, account, period, prov)
 	if err != nil {
@@ -441,34 +484,17 @@ func packResults(files []PackFile, status, detail string) []PackResult {
 }
 
 // comparePack compares a rebuilt pack file with the SHA-256 the run
-// recorded, and with the file the run wrote while it still has that hash.
+// recorded.
 func comparePack(recorded PackFile, rebuiltPath string) (PackResult, error) {
 	rebuilt, err := os.ReadFile(rebuiltPath)
 	if err != nil {
-		return PackResult{}, fmt.Errorf("%w: read rebuilt pack: %w", ErrOutput, err)
+		return PackResult{}, fmt.Errorf("%w: read rebuilt pack %s: %w", ErrOutput, rebuiltPath, err)
 	}
 	sum := sha256.Sum256(rebuilt)
-	res := PackResult{PackFile: recorded, Status: PackMatch}
-	if hex.EncodeToString(sum[:]) != recorded.SHA256 {
+	res := PackResult{PackFile: recorded, Status: PackMatch, rebuiltSHA256: hex.EncodeToString(sum[:])}
+	if res.rebuiltSHA256 != recorded.SHA256 {
 		res.Status = PackDiffers
-		res.Detail = "rebuilt sha256 " + hex.EncodeToString(sum[:])[:12] + ", recorded " + shortHash(recorded.SHA256)
-	}
-	onDisk, err := os.ReadFile(recorded.Path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		res.Detail = joinDetail(res.Detail, "the file on disk is gone")
-	case err != nil:
-		return PackResult{}, fmt.Errorf("%w: read pack %s: %w", ErrInput, recorded.Path, err)
-	case bytes.Equal(onDisk, rebuilt):
-		res.Detail = joinDetail(res.Detail, "same bytes as the file on disk")
-	default:
-		diskSum := sha256.Sum256(onDisk)
-		if hex.EncodeToString(diskSum[:]) == recorded.SHA256 {
-			res.Status = PackDiffers
-			res.Detail = joinDetail(res.Detail, "differs from the file on disk")
-		} else {
-			res.Detail = joinDetail(res.Detail, "the file on disk was rewritten after the run")
-		}
+		res.Detail = "rebuilt sha256 " + shortHash(res.rebuiltSHA256) + ", recorded " + shortHash(recorded.SHA256)
 	}
 	return res, nil
 }

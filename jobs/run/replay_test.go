@@ -131,6 +131,80 @@ func firstCostPartition(t *testing.T, m *Manifest) string {
 	return ""
 }
 
+// firstPack returns the first pack file of the given format that the run
+// wrote.
+func firstPack(t *testing.T, m *Manifest, format string) string {
+	t.Helper()
+	for _, p := range m.Packs {
+		if p.Format == format {
+			return p.Path
+		}
+	}
+	t.Fatalf("run wrote no %s pack", format)
+	return ""
+}
+
+// restoreAfter puts the current bytes of path back when the test ends.
+func restoreAfter(t *testing.T, path string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Errorf("restore %s: %v", path, err)
+		}
+	})
+}
+
+func appendLine(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("# x\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func removeFile(t *testing.T, path string) {
+	t.Helper()
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// overwriteByte flips the byte at offset 100, inside the first column
+// chunk of a Parquet file, so the file no longer decompresses.
+func overwriteByte(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt([]byte{0xff}, 100); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func countPrefixed(stdout, prefix string) int {
+	n := 0
+	for _, line := range strings.Split(stdout, "\n") {
+		if strings.HasPrefix(line, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
 func TestReplayOfDemoRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs a demo window")
@@ -146,25 +220,67 @@ func TestReplayOfDemoRun(t *testing.T) {
 	if len(m.Packs) == 0 || m.RenderInputs == nil || len(m.RenderInputs.Facts) == 0 {
 		t.Fatalf("manifest has %d packs and render inputs %v, want both", len(m.Packs), m.RenderInputs)
 	}
+	md, jsonPack := firstPack(t, m, "md"), firstPack(t, m, "json")
+	fact := firstCostPartition(t, m)
 
-	t.Run("all match", func(t *testing.T) {
-		res := runBinary(t, binary, "replay", "--config", config, "--run", m.RunID)
-		if res.code != 0 {
-			t.Fatalf("replay exit %d:\n%s\n%s", res.code, res.stdout, res.stderr)
-		}
-		matches := 0
-		for _, line := range strings.Split(res.stdout, "\n") {
-			if strings.HasPrefix(line, "match ") {
-				matches++
+	cases := []struct {
+		name   string
+		target string
+		change func(t *testing.T, path string)
+		// lines are output lines that must appear, each as a prefix and a
+		// text it contains; absent are texts that must not appear in stdout
+		// or stderr.
+		lines    [][2]string
+		absent   []string
+		wantCode int
+		matches  int // lines starting with "match "
+	}{
+		{name: "all match", wantCode: 0, matches: len(m.Packs),
+			absent: []string{"note:", "changed on disk", "fact changed", "fact missing"}},
+		{name: "pack line appended", target: md, change: appendLine, wantCode: 1, matches: len(m.Packs) - 1,
+			lines:  [][2]string{{"changed on disk " + md, "rebuilt: match; sha256 on disk"}, {"replay ", "on disk 1 changed, 0 missing"}},
+			absent: []string{"fact changed", "fact missing"}},
+		{name: "pack removed", target: jsonPack, change: removeFile, wantCode: 1, matches: len(m.Packs) - 1,
+			lines:  [][2]string{{"missing         " + jsonPack, "rebuilt: match; the file on disk is gone"}, {"replay ", "on disk 0 changed, 1 missing"}},
+			absent: []string{"fact changed", "fact missing"}},
+		{name: "fact byte overwritten", target: fact, change: overwriteByte, wantCode: 1,
+			lines:  [][2]string{{"fact changed  " + fact, "recorded " + factHash(m, fact)}, {"note:", "left out the 1 changed or missing fact files"}},
+			absent: []string{"warehouse error", "ZSTD"}, matches: -1},
+		{name: "fact rows changed", target: fact, change: changeOneCostRow, wantCode: 1,
+			lines: [][2]string{{"fact changed  " + fact, ""}, {"differs ", ""}}, matches: -1},
+		{name: "fact removed", target: fact, change: removeFile, wantCode: 1,
+			lines: [][2]string{{"fact missing  " + fact, ""}, {"replay ", "0 fact files changed, 1 missing"}}, matches: -1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.change != nil {
+				restoreAfter(t, c.target)
+				c.change(t, c.target)
 			}
-		}
-		if matches != len(m.Packs) {
-			t.Errorf("%d match lines, want %d:\n%s", matches, len(m.Packs), res.stdout)
-		}
-		if strings.Contains(res.stdout, "note:") {
-			t.Errorf("replay notes a changed config or view SQL, want neither:\n%s", res.stdout)
-		}
-	})
+			res := runBinary(t, binary, "replay", "--config", config, "--run", m.RunID)
+			if res.code != c.wantCode {
+				t.Errorf("replay exit %d, want %d:\n%s\n%s", res.code, c.wantCode, res.stdout, res.stderr)
+			}
+			for _, want := range c.lines {
+				if !hasLine(res.stdout, want[0], want[1]) {
+					t.Errorf("no line starting %q and containing %q:\n%s", want[0], want[1], res.stdout)
+				}
+			}
+			for _, text := range c.absent {
+				if strings.Contains(res.stdout+res.stderr, text) {
+					t.Errorf("output contains %q:\n%s\n%s", text, res.stdout, res.stderr)
+				}
+			}
+			if c.matches >= 0 {
+				if got := countPrefixed(res.stdout, "match "); got != c.matches {
+					t.Errorf("%d match lines, want %d:\n%s", got, c.matches, res.stdout)
+				}
+			}
+			if c.wantCode == 1 && !strings.Contains(res.stderr, "replay does not match") {
+				t.Errorf("stderr %q, want the mismatch error", res.stderr)
+			}
+		})
+	}
 
 	t.Run("unknown run", func(t *testing.T) {
 		res := runBinary(t, binary, "replay", "--config", config, "--run", "run-0123456789abcdef0123")
@@ -173,32 +289,42 @@ func TestReplayOfDemoRun(t *testing.T) {
 		}
 	})
 
-	t.Run("changed fact", func(t *testing.T) {
-		changeOneCostRow(t, firstCostPartition(t, m))
-		res := runBinary(t, binary, "replay", "--config", config, "--run", m.RunID)
-		if res.code == 0 {
-			t.Fatalf("replay after a changed fact exited 0:\n%s", res.stdout)
+	t.Run("packs replaced by later run", func(t *testing.T) {
+		res := runBinary(t, binary, "run", "--config", config, "--from", "2026-07-15", "--to", "2026-07-28")
+		if res.code != 0 {
+			t.Fatalf("second run exit %d:\n%s\n%s", res.code, res.stdout, res.stderr)
 		}
-		if !strings.Contains(res.stdout, "fact changed") {
-			t.Errorf("output does not report the changed fact file:\n%s", res.stdout)
+		res = runBinary(t, binary, "replay", "--config", config, "--run", m.RunID)
+		if n := strings.Count(res.stdout, "(replaced by run run-"); n != len(m.Packs) {
+			t.Errorf("%d pack lines say replaced by a later run, want %d:\n%s", n, len(m.Packs), res.stdout)
 		}
-		if !strings.Contains(res.stdout, "differs ") {
-			t.Errorf("output reports no pack that differs:\n%s", res.stdout)
-		}
-		if !strings.Contains(res.stderr, "replay does not match") {
-			t.Errorf("stderr %q, want the mismatch error", res.stderr)
+		for _, text := range []string{"changed on disk ", "missing "} {
+			if countPrefixed(res.stdout, text) > 0 {
+				t.Errorf("a pack line starts with %q after a later run:\n%s", text, res.stdout)
+			}
 		}
 	})
+}
 
-	t.Run("facts gone", func(t *testing.T) {
-		if err := os.Remove(firstCostPartition(t, m)); err != nil {
-			t.Fatal(err)
+// hasLine reports whether a line of out starts with prefix and contains
+// text.
+func hasLine(out, prefix, text string) bool {
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, prefix) && strings.Contains(line, text) {
+			return true
 		}
-		res := runBinary(t, binary, "replay", "--config", config, "--run", m.RunID)
-		if res.code != 4 || !strings.Contains(res.stderr, "are gone") {
-			t.Errorf("replay with a fact file removed: exit %d, stderr %q; want 4 and are gone", res.code, res.stderr)
+	}
+	return false
+}
+
+// factHash returns the SHA-256 that the run recorded for a fact file.
+func factHash(m *Manifest, file string) string {
+	for _, p := range m.RenderInputs.Facts {
+		if p.File == file {
+			return p.SHA256
 		}
-	})
+	}
+	return "not recorded"
 }
 
 func TestReadRunManifestRejects(t *testing.T) {
