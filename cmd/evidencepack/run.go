@@ -172,7 +172,7 @@ func printSummary(w io.Writer, cfg *config.Config, m *run.Manifest) {
 		fmt.Fprintf(w, "warehouse: %s\n", cfg.Resolve(cfg.Warehouse.Path))
 	}
 	if m.Error != "" {
-		fmt.Fprintf(w, "failed at step %s: %s\n", m.FailedStep, m.Error)
+		fmt.Fprintf(w, "%s at step %s: %s\n", m.Status, m.FailedStep, m.Error)
 	}
 }
 

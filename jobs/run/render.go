@@ -51,13 +51,13 @@ func (r *runner) render(ctx context.Context) error {
 // index first on, of periods that were not published, so that the
 // manifest and the run summary list only packs that readers can see.
 func (r *runner) keepPublishedPacks(first int, published []string) {
-	kept := r.manifest.Packs[:first]
+	packs := r.manifest.Packs[:first]
 	for _, p := range r.manifest.Packs[first:] {
 		if slices.Contains(published, p.Period) {
-			kept = append(kept, p)
+			packs = append(packs, p)
 		}
 	}
-	r.manifest.Packs = kept
+	r.manifest.Packs = packs
 }
 
 // renderPeriod writes the packs and index of one period into the stage and
