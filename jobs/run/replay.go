@@ -175,7 +175,7 @@ const (
 // States of a recorded pack file on disk.
 const (
 	DiskUnchanged = "unchanged"       // the file has the SHA-256 the run recorded
-	DiskChanged   = "changed on disk" // the file has bytes that no run recorded for it last
+	DiskChanged   = "changed on disk" // the file differs from the hash that the newest run to write it recorded
 	DiskMissing   = "missing"         // the file is gone
 	DiskReplaced  = "replaced"        // a later successful run wrote the file, and it has that run's SHA-256
 )
@@ -326,6 +326,9 @@ func readRunManifest(cfg *config.Config, runID string) (*Manifest, error) {
 // checkFacts hashes every fact file the run's packs were rendered from.
 // It records the changed and missing files in rep and returns the files
 // that still have their recorded SHA-256.
+//
+// NOTE: a later run whose window overlaps rewrites these partitions, so
+// a fact file legitimately rewritten since the run is reported as changed.
 func checkFacts(ctx context.Context, m *Manifest, rep *ReplayReport) ([]PartitionInfo, error) {
 	var intact []PartitionInfo
 	for _, p := range m.RenderInputs.Facts {

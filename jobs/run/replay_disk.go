@@ -15,7 +15,8 @@ import (
 	"evidencepack/config"
 )
 
-// packWriter is the newest successful run that recorded a pack file.
+// packWriter is a successful run that recorded a pack file, with the
+// SHA-256 it recorded.
 type packWriter struct {
 	runID    string
 	sha256   string
@@ -26,6 +27,9 @@ type packWriter struct {
 // bytes differ from the replayed run's hash is compared with the newest
 // successful run that wrote the same path, because a later run over the
 // same period rewrites its packs.
+//
+// NOTE: `evidencepack render` rewrites packs without writing a manifest,
+// so packs it rewrote are reported as changed on disk.
 func checkPacksOnDisk(ctx context.Context, cfg *config.Config, m *Manifest, results []PackResult) error {
 	var writers map[string]packWriter
 	for i := range results {
@@ -156,9 +160,9 @@ func readPackList(path string) (*packList, error) {
 	if err != nil {
 		return nil, err
 	}
-	var l packList
-	if err := json.Unmarshal(data, &l); err != nil {
+	var list packList
+	if err := json.Unmarshal(data, &list); err != nil {
 		return nil, fmt.Errorf("decode manifest %s: %w", path, err)
 	}
-	return &l, nil
+	return &list, nil
 }
