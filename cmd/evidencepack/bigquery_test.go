@@ -57,7 +57,8 @@ func TestDemoValidateWarehouseBigQuery(t *testing.T) {
 
 // serveAccounts makes the fake return the accounts of the workspace's
 // config and one pack_settings row, so that rendering finds every account
-// and writes packs of zeros.
+// and writes packs of zeros. The contract and check steps find no earlier
+// run and no failing rows.
 func serveAccounts(t *testing.T, dir string, srv *bqfake.Server) {
 	t.Helper()
 	cfg, err := config.Load(filepath.Join(dir, "config", "demo.yaml"), func(string) (string, bool) { return "", false })
@@ -66,6 +67,9 @@ func serveAccounts(t *testing.T, dir string, srv *bqfake.Server) {
 	}
 	field := func(name, typ string) *bq.TableFieldSchema { return &bq.TableFieldSchema{Name: name, Type: typ} }
 	srv.QueryResult = func(query string, _ []*bq.QueryParameter) (*bq.TableSchema, [][]any) {
+		if schema, rows, ok := stepQueryResult(query, "", nil, nil); ok {
+			return schema, rows
+		}
 		// The first table or view the query reads, so that a join with
 		// accounts is not taken for a read of it.
 		_, rest, _ := strings.Cut(query, "FROM `acme-prod.evidence.")

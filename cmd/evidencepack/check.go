@@ -45,7 +45,7 @@ func runCheck(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	defer lock.Release()
-	rep, err := run.CheckWarehouse(cmd.Context(), cfg, run.CheckOptions{Window: window})
+	rep, err := run.CheckWarehouse(cmd.Context(), cfg, run.CheckOptions{Window: window, Endpoints: endpointsFromEnv()})
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,8 @@ import (
 // packRows returns the results of the pack queries on the fake BigQuery:
 // the accounts of cfg, one pack_settings row, one account_metrics row and
 // one open incident of the first account, and a successful run. Other
-// views return no rows.
+// views return no rows. The contract and check steps find no earlier run
+// and no failing rows.
 func packRows(cfg *config.Config) func(string, []*bq.QueryParameter) (*bq.TableSchema, [][]any) {
 	fields := func(spec ...string) *bq.TableSchema {
 		s := &bq.TableSchema{}
@@ -28,6 +29,9 @@ func packRows(cfg *config.Config) func(string, []*bq.QueryParameter) (*bq.TableS
 	}
 	first := cfg.Accounts[0].ID
 	return func(query string, _ []*bq.QueryParameter) (*bq.TableSchema, [][]any) {
+		if schema, rows, ok := (stepResults{}).result(query); ok {
+			return schema, rows
+		}
 		view := firstView(query)
 		switch {
 		case view == "pack_settings" && strings.Contains(query, "COUNT(*)"):

@@ -12,6 +12,8 @@ import (
 
 	"evidencepack/config"
 	"evidencepack/jobs/checks"
+	"evidencepack/jobs/warehouse"
+	evsql "evidencepack/sql"
 	"evidencepack/transforms"
 )
 
@@ -23,33 +25,27 @@ var ErrCheck = errors.New("data quality check failed")
 // runChecks runs the effective checks and the source freshness against the
 // loaded warehouse, records them in the manifest and in check_results and
 // source_freshness, and fails when one of severity error failed.
-//
-// NOTE: checks read the warehouse through database/sql, so they run on
-// DuckDB only and a BigQuery run skips them with a warning.
 func (r *runner) runChecks(ctx context.Context) error {
-	if r.wh == nil {
-		r.log.Warn("data quality checks skipped: they run on a DuckDB warehouse only",
-			"warehouse", r.cfg.Warehouse.Kind)
-		return nil
+	if err := r.openWarehouse(ctx); err != nil {
+		return err
 	}
-	db := r.wh.DB()
+	q, d := r.store, r.store.Dialect()
 	runID := r.provisionalRunID()
-	prev, err := previousRun(ctx, db, r.from, r.to, runID)
+	prev, err := previousRun(ctx, q, d, r.from, r.to, runID)
 	if err != nil {
 		return stepErr("check", ErrWarehouse, err)
 	}
-	env := checks.Env{DB: db, From: r.from, To: r.to, Previous: prev, Dates: r.replacedDates()}
+	env := checks.Env{Querier: q, Dialect: d, From: r.from, To: r.to, Previous: prev, Dates: r.replacedDates()}
 	results, err := checks.Run(ctx, env, r.cfg.EffectiveChecks())
 	if err != nil {
 		return &StepError{Step: "check", Err: err}
 	}
-	fresh, err := checks.Freshness(ctx, db, r.cfg.Sources, r.to, r.inputFiles())
+	fresh, err := checks.MeasureFreshness(ctx, q, d, r.cfg.Sources, r.to, r.inputFiles())
 	if err != nil {
 		return stepErr("check", ErrWarehouse, err)
 	}
 	r.manifest.Checks, r.manifest.Freshness = results, fresh
-	stmts := append(checks.ResultStatements(runID, results), checks.FreshnessStatements(fresh)...)
-	if err := r.wh.Exec(ctx, stmts); err != nil {
+	if err := r.recordChecks(ctx, runID, results, fresh); err != nil {
 		return stepErr("check", ErrWarehouse, err)
 	}
 	r.logChecks(results, fresh)
@@ -57,6 +53,21 @@ func (r *runner) runChecks(ctx context.Context) error {
 		return stepErr("check", ErrCheck, err)
 	}
 	return nil
+}
+
+// recordChecks replaces the check_results rows of the run and every
+// source_freshness row: in one DuckDB statement batch, or with BigQuery
+// query and load jobs.
+func (r *runner) recordChecks(ctx context.Context, runID string, results []checks.Result,
+	fresh []checks.FreshnessResult) error {
+	switch w := r.store.(type) {
+	case *warehouse.DuckDB:
+		return w.Exec(ctx, append(checks.ResultStatements(runID, results), checks.FreshnessStatements(fresh)...))
+	case *warehouse.BigQuery:
+		return w.RecordChecks(ctx, runID, r.manifest.StartedAt, checks.ResultRows(runID, results),
+			checks.FreshnessRows(fresh))
+	}
+	return fmt.Errorf("warehouse kind %s cannot store check results", r.cfg.Warehouse.Kind)
 }
 
 // replacedDates returns, per fact table, the dates whose partitions the
@@ -152,23 +163,29 @@ func blockingError(results []checks.Result, fresh []checks.FreshnessResult) erro
 // previousRun returns the row counts per table that the latest successful
 // run of the same dates, other than runID, wrote for those dates; nil when
 // there is none.
-func previousRun(ctx context.Context, db *sql.DB, from, to time.Time, runID string) (*checks.PreviousRun, error) {
-	var id, text string
-	err := db.QueryRowContext(ctx, `SELECT run_id, manifest FROM runs
+func previousRun(ctx context.Context, q warehouse.Querier, d evsql.Dialect, from, to time.Time,
+	runID string) (*checks.PreviousRun, error) {
+	runs, err := d.Table("runs")
+	if err != nil {
+		return nil, err
+	}
+	first, last := from.Format(time.DateOnly), to.Format(time.DateOnly)
+	query := fmt.Sprintf(`SELECT run_id, manifest FROM %s
 		WHERE status = 'succeeded' AND date_from = CAST(? AS DATE) AND date_to = CAST(? AS DATE) AND run_id <> ?
-		ORDER BY finished_at DESC LIMIT 1`, from.Format(time.DateOnly), to.Format(time.DateOnly), runID).Scan(&id, &text)
+		ORDER BY finished_at DESC LIMIT 1`, runs)
+	var id, text string
+	err = warehouse.QueryRow(ctx, q, query, []any{first, last, runID}, &id, &text)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read the previous run of %s..%s: %w", from.Format(time.DateOnly), to.Format(time.DateOnly), err)
+		return nil, fmt.Errorf("read the previous run of %s..%s: %w", first, last, err)
 	}
 	var m Manifest
 	if err := json.Unmarshal([]byte(text), &m); err != nil {
 		return nil, fmt.Errorf("decode the manifest of run %s: %w", id, err)
 	}
 	prev := &checks.PreviousRun{RunID: id, Rows: map[string]int64{}}
-	first, last := from.Format(time.DateOnly), to.Format(time.DateOnly)
 	for _, p := range m.Partitions {
 		if p.Date >= first && p.Date <= last {
 			prev.Rows[p.Table] += int64(p.Rows)
@@ -201,45 +218,84 @@ type CheckOptions struct {
 	// latest successful run replaced. Without it every check reads the
 	// whole table.
 	Window bool
+	// Endpoints points the BigQuery client at a fake in tests.
+	Endpoints warehouse.Endpoints
 }
 
 // CheckWarehouse runs the checks and the source freshness against the
-// warehouse as the latest successful run left it. It opens the warehouse
-// read-only and writes nothing.
+// warehouse as the latest successful run left it. It opens DuckDB
+// read-only, sends BigQuery nothing but queries, and writes nothing.
 func CheckWarehouse(ctx context.Context, cfg *config.Config, opts CheckOptions) (*CheckReport, error) {
-	path := cfg.Resolve(cfg.Warehouse.Path)
-	db, err := sql.Open("duckdb", path+"?access_mode=read_only")
+	target, err := openCheckTarget(ctx, cfg, opts.Endpoints)
 	if err != nil {
-		return nil, fmt.Errorf("%w: open %s: %w", ErrWarehouse, path, err)
+		return nil, err
 	}
-	defer db.Close()
-	rep := &CheckReport{}
-	err = db.QueryRowContext(ctx, `SELECT run_id, CAST(date_from AS VARCHAR), CAST(date_to AS VARCHAR) FROM runs
-		WHERE status = 'succeeded' ORDER BY finished_at DESC LIMIT 1`).Scan(&rep.RunID, &rep.From, &rep.To)
+	defer target.close()
+	q, d := target.querier, target.dialect
+	runs, err := d.Table("runs")
 	if err != nil {
+		return nil, err
+	}
+	text := "VARCHAR"
+	if d.Name == evsql.BigQueryName {
+		text = "STRING"
+	}
+	rep := &CheckReport{}
+	latest := fmt.Sprintf(`SELECT run_id, CAST(date_from AS %s), CAST(date_to AS %s) FROM %s
+		WHERE status = 'succeeded' ORDER BY finished_at DESC LIMIT 1`, text, text, runs)
+	if err := warehouse.QueryRow(ctx, q, latest, nil, &rep.RunID, &rep.From, &rep.To); err != nil {
 		return nil, fmt.Errorf("%w: find the latest successful run in %s (run `evidencepack run` first): %w",
-			ErrWarehouse, path, err)
+			ErrWarehouse, target.name, err)
 	}
 	from, _ := time.Parse(time.DateOnly, rep.From)
 	to, _ := time.Parse(time.DateOnly, rep.To)
-	prev, err := previousRun(ctx, db, from, to, rep.RunID)
+	prev, err := previousRun(ctx, q, d, from, to, rep.RunID)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrWarehouse, err)
 	}
-	env := checks.Env{DB: db, From: from, To: to, Previous: prev}
+	env := checks.Env{Querier: q, Dialect: d, From: from, To: to, Previous: prev}
 	if opts.Window {
-		if env.Dates, err = runReplacedDates(ctx, db, rep.RunID, from, to); err != nil {
+		if env.Dates, err = runReplacedDates(ctx, q, d, rep.RunID, from, to); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrWarehouse, err)
 		}
 	}
 	if rep.Checks, err = checks.Run(ctx, env, cfg.EffectiveChecks()); err != nil {
 		return nil, err
 	}
-	rep.Freshness, err = checks.Freshness(ctx, db, cfg.Sources, to, windowInputs(cfg, from, to))
+	rep.Freshness, err = checks.MeasureFreshness(ctx, q, d, cfg.Sources, to, windowInputs(cfg, from, to))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrWarehouse, err)
 	}
 	return rep, nil
+}
+
+// checkTarget is the warehouse that `evidencepack check` reads.
+type checkTarget struct {
+	querier warehouse.Querier
+	dialect evsql.Dialect
+	// name is the DuckDB file or the BigQuery project.dataset.
+	name  string
+	close func() error
+}
+
+// openCheckTarget opens the DuckDB file of the config read-only, or the
+// BigQuery dataset without creating or changing any table.
+func openCheckTarget(ctx context.Context, cfg *config.Config, ep warehouse.Endpoints) (*checkTarget, error) {
+	if cfg.Warehouse.Kind == "bigquery" {
+		w, err := warehouse.OpenBigQuery(ctx, warehouse.BigQueryConfigOf(cfg), ep)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrWarehouse, err)
+		}
+		return &checkTarget{querier: w, dialect: w.Dialect(),
+			name: cfg.Warehouse.Project + "." + cfg.Warehouse.Dataset, close: w.Close}, nil
+	}
+	path := cfg.Resolve(cfg.Warehouse.Path)
+	db, err := sql.Open("duckdb", path+"?access_mode=read_only")
+	if err != nil {
+		return nil, fmt.Errorf("%w: open %s: %w", ErrWarehouse, path, err)
+	}
+	return &checkTarget{querier: warehouse.SQLQuerier{DB: db}, dialect: evsql.DuckDB(), name: path,
+		close: db.Close}, nil
 }
 
 // windowInputs returns each source's input files of a window; a source
@@ -256,9 +312,15 @@ func windowInputs(cfg *config.Config, from, to time.Time) map[string][]string {
 
 // runReplacedDates returns, per fact table, the window dates of a recorded
 // run and the dates of the partitions its manifest lists.
-func runReplacedDates(ctx context.Context, db *sql.DB, runID string, from, to time.Time) (map[string][]time.Time, error) {
+func runReplacedDates(ctx context.Context, q warehouse.Querier, d evsql.Dialect, runID string,
+	from, to time.Time) (map[string][]time.Time, error) {
+	runs, err := d.Table("runs")
+	if err != nil {
+		return nil, err
+	}
 	var text string
-	if err := db.QueryRowContext(ctx, "SELECT manifest FROM runs WHERE run_id = ? LIMIT 1", runID).Scan(&text); err != nil {
+	query := fmt.Sprintf("SELECT manifest FROM %s WHERE run_id = ? LIMIT 1", runs)
+	if err := warehouse.QueryRow(ctx, q, query, []any{runID}, &text); err != nil {
 		return nil, fmt.Errorf("read the manifest of run %s: %w", runID, err)
 	}
 	var m Manifest
@@ -267,11 +329,11 @@ func runReplacedDates(ctx context.Context, db *sql.DB, runID string, from, to ti
 	}
 	extra := map[string][]time.Time{}
 	for _, p := range m.Partitions {
-		d, err := time.Parse(time.DateOnly, p.Date)
+		day, err := time.Parse(time.DateOnly, p.Date)
 		if err != nil {
 			return nil, fmt.Errorf("manifest of run %s: partition date %q: %w", runID, p.Date, err)
 		}
-		extra[p.Table] = append(extra[p.Table], d)
+		extra[p.Table] = append(extra[p.Table], day)
 	}
 	out := map[string][]time.Time{}
 	for _, table := range transforms.Tables {

@@ -15,6 +15,8 @@ import (
 
 	"evidencepack/config"
 	"evidencepack/jobs/extract"
+	"evidencepack/jobs/warehouse"
+	evsql "evidencepack/sql"
 )
 
 // InputSchema is the columns that the CSV or Parquet input files of one
@@ -33,7 +35,9 @@ type InputColumn struct {
 // checkInputSchemas records the columns of every CSV and Parquet source
 // and fails, before anything is written, when a source lost a mapped
 // column or a Parquet column changed type since the previous successful
-// run. Added columns are accepted.
+// run. Added columns are accepted. It opens the warehouse first, which
+// compares the warehouse tables with this version's: DuckDB's columns in
+// information_schema.columns, BigQuery's in the table metadata.
 func (r *runner) checkInputSchemas(ctx context.Context) error {
 	r.manifest.InputSchemas = map[string]*InputSchema{}
 	files := r.inputFiles()
@@ -50,12 +54,7 @@ func (r *runner) checkInputSchemas(ctx context.Context) error {
 	if err := r.openWarehouse(ctx); err != nil {
 		return err
 	}
-	if r.wh == nil {
-		// NOTE: the previous run's schemas are read from DuckDB's runs
-		// table, so a BigQuery run records its schemas without comparing.
-		return nil
-	}
-	prevID, prev, err := previousSchemas(ctx, r.wh.DB())
+	prevID, prev, err := previousSchemas(ctx, r.store, r.store.Dialect())
 	if err != nil {
 		return stepErr("contract", ErrWarehouse, err)
 	}
@@ -200,10 +199,14 @@ func parquetColumns(path string) (cols []InputColumn, err error) {
 }
 
 // previousSchemas returns the input schemas of the latest successful run
-// that recorded any.
-func previousSchemas(ctx context.Context, db *sql.DB) (string, map[string]*InputSchema, error) {
-	rows, err := db.QueryContext(ctx, `SELECT run_id, manifest FROM runs WHERE status = 'succeeded'
-		ORDER BY finished_at DESC LIMIT 20`)
+// that recorded any, reading the runs table with queries in dialect d.
+func previousSchemas(ctx context.Context, q warehouse.Querier, d evsql.Dialect) (string, map[string]*InputSchema, error) {
+	runs, err := d.Table("runs")
+	if err != nil {
+		return "", nil, err
+	}
+	rows, err := q.Query(ctx, fmt.Sprintf(`SELECT run_id, manifest FROM %s WHERE status = 'succeeded'
+		ORDER BY finished_at DESC LIMIT 20`, runs))
 	if err != nil {
 		return "", nil, fmt.Errorf("read previous runs: %w", err)
 	}

@@ -12,10 +12,10 @@ import (
 )
 
 // openWarehouse opens the warehouse of the config, creates the tables
-// that are missing and adds the columns they lack. A table that needs
-// `evidencepack migrate` fails it before anything is written. For DuckDB
-// it also sets r.wh, which the checks, the input schema contract and the
-// renderer read through database/sql.
+// that are missing and adds the columns they lack. A DuckDB table that
+// needs `evidencepack migrate`, or a BigQuery table that drifted, fails it
+// before anything is written. For DuckDB it also sets r.wh, which the
+// renderer reads through database/sql.
 func (r *runner) openWarehouse(ctx context.Context) error {
 	if r.store != nil {
 		return nil

@@ -167,10 +167,10 @@ func (r *runner) execute(ctx context.Context) error {
 		{"sweep", r.sweep},
 		{"extract", r.extractAll},
 		{"budget", r.checkBudgets},
-		{"contract", r.duckDBOnly("contract", r.checkInputSchemas)},
+		{"contract", r.checkInputSchemas},
 		{"write", r.writeFacts},
 		{"load", r.load},
-		{"check", r.duckDBOnly("check", r.runChecks)},
+		{"check", r.runChecks},
 		{"render", r.render},
 	}
 	for _, s := range steps {

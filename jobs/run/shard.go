@@ -294,7 +294,7 @@ func (r *runner) finalize(ctx context.Context) error {
 		fn   func(context.Context) error
 	}{
 		{"load", r.load},
-		{"check", r.duckDBOnly("check", r.runChecks)},
+		{"check", r.runChecks},
 		{"render", r.render},
 	}
 	for _, s := range steps {
