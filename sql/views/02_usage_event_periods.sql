@@ -10,40 +10,46 @@
 --       as in usage_events
 CREATE OR REPLACE VIEW {{ table "usage_event_periods" }} AS
 -- Each fact gets the month and the quarter that contain its local time.
--- These are the rows of a range join with periods, found without a join.
-WITH localized AS (
-  SELECT e.*, {{ local_time "e.occurred_at" "a.time_zone" }} AS local_at
+-- These are the rows of a range join with periods, found without a join,
+-- and a filter on account_id reaches the scan of usage_events.
+SELECT
+  'month' AS grain,
+  {{ month_label "m.period_start" }} AS period,
+  m.period_start,
+  {{ add_months "m.period_start" "1" }} AS period_end,
+  m.event_id,
+  m.occurred_at,
+  m.account_id,
+  m.workflow,
+  m.case_id,
+  m.user_id,
+  m.event_type,
+  m.autonomy_level,
+  m.handle_time_seconds
+FROM (
+  SELECT e.*, {{ date_trunc "month" (local_time "e.occurred_at" "a.time_zone") }} AS period_start
   FROM {{ table "usage_events" }} AS e
   LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = e.account_id
   WHERE e.occurred_at IS NOT NULL
-),
-keyed AS (
-  SELECT
-    g.grain,
-    CASE g.grain
-      WHEN 'month' THEN {{ date_trunc "month" "f.local_at" }}
-      ELSE {{ date_trunc "quarter" "f.local_at" }}
-    END AS period_start,
-    g.months,
-    f.*
-  FROM localized AS f
-  CROSS JOIN (SELECT 'month' AS grain, 1 AS months UNION ALL SELECT 'quarter', 3) AS g
-)
+) AS m
+UNION ALL
 SELECT
-  k.grain,
-  CASE k.grain
-    WHEN 'month' THEN {{ month_label "k.period_start" }}
-    ELSE {{ quarter_label "k.period_start" }}
-  END AS period,
-  k.period_start,
-  {{ add_months "k.period_start" "k.months" }} AS period_end,
-  k.event_id,
-  k.occurred_at,
-  k.account_id,
-  k.workflow,
-  k.case_id,
-  k.user_id,
-  k.event_type,
-  k.autonomy_level,
-  k.handle_time_seconds
-FROM keyed AS k
+  'quarter',
+  {{ quarter_label "q.period_start" }},
+  q.period_start,
+  {{ add_months "q.period_start" "3" }},
+  q.event_id,
+  q.occurred_at,
+  q.account_id,
+  q.workflow,
+  q.case_id,
+  q.user_id,
+  q.event_type,
+  q.autonomy_level,
+  q.handle_time_seconds
+FROM (
+  SELECT e.*, {{ date_trunc "quarter" (local_time "e.occurred_at" "a.time_zone") }} AS period_start
+  FROM {{ table "usage_events" }} AS e
+  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = e.account_id
+  WHERE e.occurred_at IS NOT NULL
+) AS q

@@ -8,40 +8,46 @@
 --       as in review_labels
 CREATE OR REPLACE VIEW {{ table "review_label_periods" }} AS
 -- Each fact gets the month and the quarter that contain its local time.
--- These are the rows of a range join with periods, found without a join.
-WITH localized AS (
-  SELECT l.*, {{ local_time "l.labeled_at" "a.time_zone" }} AS local_at
+-- These are the rows of a range join with periods, found without a join,
+-- and a filter on account_id reaches the scan of review_labels.
+SELECT
+  'month' AS grain,
+  {{ month_label "m.period_start" }} AS period,
+  m.period_start,
+  {{ add_months "m.period_start" "1" }} AS period_end,
+  m.label_id,
+  m.labeled_at,
+  m.account_id,
+  m.workflow,
+  m.case_id,
+  m.reviewer_id,
+  m.verdict,
+  m.failure_category,
+  m.incorporated_as
+FROM (
+  SELECT l.*, {{ date_trunc "month" (local_time "l.labeled_at" "a.time_zone") }} AS period_start
   FROM {{ table "review_labels" }} AS l
   LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = l.account_id
   WHERE l.labeled_at IS NOT NULL
-),
-keyed AS (
-  SELECT
-    g.grain,
-    CASE g.grain
-      WHEN 'month' THEN {{ date_trunc "month" "f.local_at" }}
-      ELSE {{ date_trunc "quarter" "f.local_at" }}
-    END AS period_start,
-    g.months,
-    f.*
-  FROM localized AS f
-  CROSS JOIN (SELECT 'month' AS grain, 1 AS months UNION ALL SELECT 'quarter', 3) AS g
-)
+) AS m
+UNION ALL
 SELECT
-  k.grain,
-  CASE k.grain
-    WHEN 'month' THEN {{ month_label "k.period_start" }}
-    ELSE {{ quarter_label "k.period_start" }}
-  END AS period,
-  k.period_start,
-  {{ add_months "k.period_start" "k.months" }} AS period_end,
-  k.label_id,
-  k.labeled_at,
-  k.account_id,
-  k.workflow,
-  k.case_id,
-  k.reviewer_id,
-  k.verdict,
-  k.failure_category,
-  k.incorporated_as
-FROM keyed AS k
+  'quarter',
+  {{ quarter_label "q.period_start" }},
+  q.period_start,
+  {{ add_months "q.period_start" "3" }},
+  q.label_id,
+  q.labeled_at,
+  q.account_id,
+  q.workflow,
+  q.case_id,
+  q.reviewer_id,
+  q.verdict,
+  q.failure_category,
+  q.incorporated_as
+FROM (
+  SELECT l.*, {{ date_trunc "quarter" (local_time "l.labeled_at" "a.time_zone") }} AS period_start
+  FROM {{ table "review_labels" }} AS l
+  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = l.account_id
+  WHERE l.labeled_at IS NOT NULL
+) AS q

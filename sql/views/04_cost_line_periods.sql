@@ -9,41 +9,48 @@
 --       as in cost_lines
 CREATE OR REPLACE VIEW {{ table "cost_line_periods" }} AS
 -- Each fact gets the month and the quarter that contain its local time.
--- These are the rows of a range join with periods, found without a join.
-WITH localized AS (
-  SELECT c.*, {{ local_time "c.charge_period_start" "a.time_zone" }} AS local_at
+-- These are the rows of a range join with periods, found without a join,
+-- and a filter on account_id reaches the scan of cost_lines.
+SELECT
+  'month' AS grain,
+  {{ month_label "m.period_start" }} AS period,
+  m.period_start,
+  {{ add_months "m.period_start" "1" }} AS period_end,
+  m.line_id,
+  m.charge_period_start,
+  m.account_id,
+  m.provider,
+  m.service,
+  m.charge_category,
+  m.billed_cost,
+  m.effective_cost,
+  m.currency,
+  m.commitment_purchase
+FROM (
+  SELECT c.*, {{ date_trunc "month" (local_time "c.charge_period_start" "a.time_zone") }} AS period_start
   FROM {{ table "cost_lines" }} AS c
   LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = c.account_id
   WHERE c.charge_period_start IS NOT NULL
-),
-keyed AS (
-  SELECT
-    g.grain,
-    CASE g.grain
-      WHEN 'month' THEN {{ date_trunc "month" "f.local_at" }}
-      ELSE {{ date_trunc "quarter" "f.local_at" }}
-    END AS period_start,
-    g.months,
-    f.*
-  FROM localized AS f
-  CROSS JOIN (SELECT 'month' AS grain, 1 AS months UNION ALL SELECT 'quarter', 3) AS g
-)
+) AS m
+UNION ALL
 SELECT
-  k.grain,
-  CASE k.grain
-    WHEN 'month' THEN {{ month_label "k.period_start" }}
-    ELSE {{ quarter_label "k.period_start" }}
-  END AS period,
-  k.period_start,
-  {{ add_months "k.period_start" "k.months" }} AS period_end,
-  k.line_id,
-  k.charge_period_start,
-  k.account_id,
-  k.provider,
-  k.service,
-  k.charge_category,
-  k.billed_cost,
-  k.effective_cost,
-  k.currency,
-  k.commitment_purchase
-FROM keyed AS k
+  'quarter',
+  {{ quarter_label "q.period_start" }},
+  q.period_start,
+  {{ add_months "q.period_start" "3" }},
+  q.line_id,
+  q.charge_period_start,
+  q.account_id,
+  q.provider,
+  q.service,
+  q.charge_category,
+  q.billed_cost,
+  q.effective_cost,
+  q.currency,
+  q.commitment_purchase
+FROM (
+  SELECT c.*, {{ date_trunc "quarter" (local_time "c.charge_period_start" "a.time_zone") }} AS period_start
+  FROM {{ table "cost_lines" }} AS c
+  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = c.account_id
+  WHERE c.charge_period_start IS NOT NULL
+) AS q

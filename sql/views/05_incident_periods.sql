@@ -8,39 +8,44 @@
 --       as in incidents
 CREATE OR REPLACE VIEW {{ table "incident_periods" }} AS
 -- Each fact gets the month and the quarter that contain its local time.
--- These are the rows of a range join with periods, found without a join.
-WITH localized AS (
-  SELECT i.*, {{ local_time "i.opened_at" "a.time_zone" }} AS local_at
+-- These are the rows of a range join with periods, found without a join,
+-- and a filter on account_id reaches the scan of incidents.
+SELECT
+  'month' AS grain,
+  {{ month_label "m.period_start" }} AS period,
+  m.period_start,
+  {{ add_months "m.period_start" "1" }} AS period_end,
+  m.incident_id,
+  m.account_id,
+  m.severity,
+  m.opened_at,
+  m.resolved_at,
+  m.status,
+  m.service,
+  m.workflow
+FROM (
+  SELECT i.*, {{ date_trunc "month" (local_time "i.opened_at" "a.time_zone") }} AS period_start
   FROM {{ table "incidents" }} AS i
   LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = i.account_id
   WHERE i.opened_at IS NOT NULL
-),
-keyed AS (
-  SELECT
-    g.grain,
-    CASE g.grain
-      WHEN 'month' THEN {{ date_trunc "month" "f.local_at" }}
-      ELSE {{ date_trunc "quarter" "f.local_at" }}
-    END AS period_start,
-    g.months,
-    f.*
-  FROM localized AS f
-  CROSS JOIN (SELECT 'month' AS grain, 1 AS months UNION ALL SELECT 'quarter', 3) AS g
-)
+) AS m
+UNION ALL
 SELECT
-  k.grain,
-  CASE k.grain
-    WHEN 'month' THEN {{ month_label "k.period_start" }}
-    ELSE {{ quarter_label "k.period_start" }}
-  END AS period,
-  k.period_start,
-  {{ add_months "k.period_start" "k.months" }} AS period_end,
-  k.incident_id,
-  k.account_id,
-  k.severity,
-  k.opened_at,
-  k.resolved_at,
-  k.status,
-  k.service,
-  k.workflow
-FROM keyed AS k
+  'quarter',
+  {{ quarter_label "q.period_start" }},
+  q.period_start,
+  {{ add_months "q.period_start" "3" }},
+  q.incident_id,
+  q.account_id,
+  q.severity,
+  q.opened_at,
+  q.resolved_at,
+  q.status,
+  q.service,
+  q.workflow
+FROM (
+  SELECT i.*, {{ date_trunc "quarter" (local_time "i.opened_at" "a.time_zone") }} AS period_start
+  FROM {{ table "incidents" }} AS i
+  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = i.account_id
+  WHERE i.opened_at IS NOT NULL
+) AS q

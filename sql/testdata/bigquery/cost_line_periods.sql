@@ -9,41 +9,48 @@
 --       as in cost_lines
 CREATE OR REPLACE VIEW `acme-prod.evidence.cost_line_periods` AS
 -- Each fact gets the month and the quarter that contain its local time.
--- These are the rows of a range join with periods, found without a join.
-WITH localized AS (
-  SELECT c.*, TIMESTAMP(DATETIME(TIMESTAMP(c.charge_period_start), COALESCE(a.time_zone, 'UTC'))) AS local_at
+-- These are the rows of a range join with periods, found without a join,
+-- and a filter on account_id reaches the scan of cost_lines.
+SELECT
+  'month' AS grain,
+  FORMAT_TIMESTAMP('%Y-%m', m.period_start) AS period,
+  m.period_start,
+  TIMESTAMP(DATETIME_ADD(DATETIME(m.period_start), INTERVAL (1) MONTH)) AS period_end,
+  m.line_id,
+  m.charge_period_start,
+  m.account_id,
+  m.provider,
+  m.service,
+  m.charge_category,
+  m.billed_cost,
+  m.effective_cost,
+  m.currency,
+  m.commitment_purchase
+FROM (
+  SELECT c.*, TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(c.charge_period_start), COALESCE(a.time_zone, 'UTC'))), MONTH) AS period_start
   FROM `acme-prod.evidence.cost_lines` AS c
   LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = c.account_id
   WHERE c.charge_period_start IS NOT NULL
-),
-keyed AS (
-  SELECT
-    g.grain,
-    CASE g.grain
-      WHEN 'month' THEN TIMESTAMP_TRUNC(f.local_at, MONTH)
-      ELSE TIMESTAMP_TRUNC(f.local_at, QUARTER)
-    END AS period_start,
-    g.months,
-    f.*
-  FROM localized AS f
-  CROSS JOIN (SELECT 'month' AS grain, 1 AS months UNION ALL SELECT 'quarter', 3) AS g
-)
+) AS m
+UNION ALL
 SELECT
-  k.grain,
-  CASE k.grain
-    WHEN 'month' THEN FORMAT_TIMESTAMP('%Y-%m', k.period_start)
-    ELSE FORMAT_TIMESTAMP('%Y-Q%Q', k.period_start)
-  END AS period,
-  k.period_start,
-  TIMESTAMP(DATETIME_ADD(DATETIME(k.period_start), INTERVAL (k.months) MONTH)) AS period_end,
-  k.line_id,
-  k.charge_period_start,
-  k.account_id,
-  k.provider,
-  k.service,
-  k.charge_category,
-  k.billed_cost,
-  k.effective_cost,
-  k.currency,
-  k.commitment_purchase
-FROM keyed AS k
+  'quarter',
+  FORMAT_TIMESTAMP('%Y-Q%Q', q.period_start),
+  q.period_start,
+  TIMESTAMP(DATETIME_ADD(DATETIME(q.period_start), INTERVAL (3) MONTH)),
+  q.line_id,
+  q.charge_period_start,
+  q.account_id,
+  q.provider,
+  q.service,
+  q.charge_category,
+  q.billed_cost,
+  q.effective_cost,
+  q.currency,
+  q.commitment_purchase
+FROM (
+  SELECT c.*, TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(c.charge_period_start), COALESCE(a.time_zone, 'UTC'))), QUARTER) AS period_start
+  FROM `acme-prod.evidence.cost_lines` AS c
+  LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = c.account_id
+  WHERE c.charge_period_start IS NOT NULL
+) AS q

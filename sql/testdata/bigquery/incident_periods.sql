@@ -8,39 +8,44 @@
 --       as in incidents
 CREATE OR REPLACE VIEW `acme-prod.evidence.incident_periods` AS
 -- Each fact gets the month and the quarter that contain its local time.
--- These are the rows of a range join with periods, found without a join.
-WITH localized AS (
-  SELECT i.*, TIMESTAMP(DATETIME(TIMESTAMP(i.opened_at), COALESCE(a.time_zone, 'UTC'))) AS local_at
+-- These are the rows of a range join with periods, found without a join,
+-- and a filter on account_id reaches the scan of incidents.
+SELECT
+  'month' AS grain,
+  FORMAT_TIMESTAMP('%Y-%m', m.period_start) AS period,
+  m.period_start,
+  TIMESTAMP(DATETIME_ADD(DATETIME(m.period_start), INTERVAL (1) MONTH)) AS period_end,
+  m.incident_id,
+  m.account_id,
+  m.severity,
+  m.opened_at,
+  m.resolved_at,
+  m.status,
+  m.service,
+  m.workflow
+FROM (
+  SELECT i.*, TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(i.opened_at), COALESCE(a.time_zone, 'UTC'))), MONTH) AS period_start
   FROM `acme-prod.evidence.incidents` AS i
   LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = i.account_id
   WHERE i.opened_at IS NOT NULL
-),
-keyed AS (
-  SELECT
-    g.grain,
-    CASE g.grain
-      WHEN 'month' THEN TIMESTAMP_TRUNC(f.local_at, MONTH)
-      ELSE TIMESTAMP_TRUNC(f.local_at, QUARTER)
-    END AS period_start,
-    g.months,
-    f.*
-  FROM localized AS f
-  CROSS JOIN (SELECT 'month' AS grain, 1 AS months UNION ALL SELECT 'quarter', 3) AS g
-)
+) AS m
+UNION ALL
 SELECT
-  k.grain,
-  CASE k.grain
-    WHEN 'month' THEN FORMAT_TIMESTAMP('%Y-%m', k.period_start)
-    ELSE FORMAT_TIMESTAMP('%Y-Q%Q', k.period_start)
-  END AS period,
-  k.period_start,
-  TIMESTAMP(DATETIME_ADD(DATETIME(k.period_start), INTERVAL (k.months) MONTH)) AS period_end,
-  k.incident_id,
-  k.account_id,
-  k.severity,
-  k.opened_at,
-  k.resolved_at,
-  k.status,
-  k.service,
-  k.workflow
-FROM keyed AS k
+  'quarter',
+  FORMAT_TIMESTAMP('%Y-Q%Q', q.period_start),
+  q.period_start,
+  TIMESTAMP(DATETIME_ADD(DATETIME(q.period_start), INTERVAL (3) MONTH)),
+  q.incident_id,
+  q.account_id,
+  q.severity,
+  q.opened_at,
+  q.resolved_at,
+  q.status,
+  q.service,
+  q.workflow
+FROM (
+  SELECT i.*, TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(i.opened_at), COALESCE(a.time_zone, 'UTC'))), QUARTER) AS period_start
+  FROM `acme-prod.evidence.incidents` AS i
+  LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = i.account_id
+  WHERE i.opened_at IS NOT NULL
+) AS q

@@ -8,40 +8,46 @@
 --       as in review_labels
 CREATE OR REPLACE VIEW `acme-prod.evidence.review_label_periods` AS
 -- Each fact gets the month and the quarter that contain its local time.
--- These are the rows of a range join with periods, found without a join.
-WITH localized AS (
-  SELECT l.*, TIMESTAMP(DATETIME(TIMESTAMP(l.labeled_at), COALESCE(a.time_zone, 'UTC'))) AS local_at
+-- These are the rows of a range join with periods, found without a join,
+-- and a filter on account_id reaches the scan of review_labels.
+SELECT
+  'month' AS grain,
+  FORMAT_TIMESTAMP('%Y-%m', m.period_start) AS period,
+  m.period_start,
+  TIMESTAMP(DATETIME_ADD(DATETIME(m.period_start), INTERVAL (1) MONTH)) AS period_end,
+  m.label_id,
+  m.labeled_at,
+  m.account_id,
+  m.workflow,
+  m.case_id,
+  m.reviewer_id,
+  m.verdict,
+  m.failure_category,
+  m.incorporated_as
+FROM (
+  SELECT l.*, TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(l.labeled_at), COALESCE(a.time_zone, 'UTC'))), MONTH) AS period_start
   FROM `acme-prod.evidence.review_labels` AS l
   LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = l.account_id
   WHERE l.labeled_at IS NOT NULL
-),
-keyed AS (
-  SELECT
-    g.grain,
-    CASE g.grain
-      WHEN 'month' THEN TIMESTAMP_TRUNC(f.local_at, MONTH)
-      ELSE TIMESTAMP_TRUNC(f.local_at, QUARTER)
-    END AS period_start,
-    g.months,
-    f.*
-  FROM localized AS f
-  CROSS JOIN (SELECT 'month' AS grain, 1 AS months UNION ALL SELECT 'quarter', 3) AS g
-)
+) AS m
+UNION ALL
 SELECT
-  k.grain,
-  CASE k.grain
-    WHEN 'month' THEN FORMAT_TIMESTAMP('%Y-%m', k.period_start)
-    ELSE FORMAT_TIMESTAMP('%Y-Q%Q', k.period_start)
-  END AS period,
-  k.period_start,
-  TIMESTAMP(DATETIME_ADD(DATETIME(k.period_start), INTERVAL (k.months) MONTH)) AS period_end,
-  k.label_id,
-  k.labeled_at,
-  k.account_id,
-  k.workflow,
-  k.case_id,
-  k.reviewer_id,
-  k.verdict,
-  k.failure_category,
-  k.incorporated_as
-FROM keyed AS k
+  'quarter',
+  FORMAT_TIMESTAMP('%Y-Q%Q', q.period_start),
+  q.period_start,
+  TIMESTAMP(DATETIME_ADD(DATETIME(q.period_start), INTERVAL (3) MONTH)),
+  q.label_id,
+  q.labeled_at,
+  q.account_id,
+  q.workflow,
+  q.case_id,
+  q.reviewer_id,
+  q.verdict,
+  q.failure_category,
+  q.incorporated_as
+FROM (
+  SELECT l.*, TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(l.labeled_at), COALESCE(a.time_zone, 'UTC'))), QUARTER) AS period_start
+  FROM `acme-prod.evidence.review_labels` AS l
+  LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = l.account_id
+  WHERE l.labeled_at IS NOT NULL
+) AS q
