@@ -2,7 +2,6 @@ package render
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -30,11 +29,7 @@ func Encode(p *Pack, format string) ([]byte, error) {
 	case "yaml":
 		return encodeYAML(p)
 	case "json":
-		data, err := json.MarshalIndent(p, "", "  ")
-		if err != nil {
-			return nil, fmt.Errorf("encode json: %w", err)
-		}
-		return append(data, '\n'), nil
+		return encodeJSON(p), nil
 	case "md":
 		return markdown(p), nil
 	case "html":
