@@ -78,6 +78,7 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, erro
 		return nil, err
 	}
 	defer lock.release()
+	defer applyMemoryLimit(cfg, r.log)()
 	err = r.execute(ctx)
 	r.finish(ctx, err)
 	return r.manifest, err
