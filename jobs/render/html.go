@@ -22,11 +22,16 @@ var templateFuncs = template.FuncMap{"short": shortHash}
 
 // encodeHTML renders the self-contained HTML page of a pack.
 func encodeHTML(p *Pack) ([]byte, error) {
+	return appendHTML(make([]byte, 0, 64<<10), p)
+}
+
+// appendHTML appends the HTML page of a pack to dst.
+func appendHTML(dst []byte, p *Pack) ([]byte, error) {
 	page, err := newHTMLPage(p)
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
-	w := htmlWriter{buf: make([]byte, 0, 64<<10)}
+	w := htmlWriter{buf: dst}
 	w.writePage(page)
 	return w.buf, nil
 }

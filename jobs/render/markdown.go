@@ -7,26 +7,26 @@ import (
 	"strings"
 )
 
-// markdown renders a one-page report of the pack. Formulas are footnotes
-// of the figures they define.
-func markdown(p *Pack) []byte {
-	var b bytes.Buffer
+// appendMarkdown appends a one-page Markdown report of the pack to dst.
+// Formulas are footnotes of the figures they define.
+func appendMarkdown(dst []byte, p *Pack) []byte {
+	b := bytes.NewBuffer(dst)
 	status := "final"
 	if p.Provisional {
 		status = "provisional: the verification window is still open"
 	}
-	fmt.Fprintf(&b, "# Renewal evidence: %s, %s\n\n", mdText(p.Account), p.Period)
-	fmt.Fprintf(&b, "Account id `%s`, status %s.[^provisional]\n\n", p.AccountID, status)
-	writeWork(&b, p)
-	writeValue(&b, p)
-	writeQuality(&b, p)
-	writeAdoption(&b, p)
-	writeCost(&b, p)
-	writeTrust(&b, p)
-	writeCandidates(&b, p)
-	writeNotes(&b, p)
-	writeProvenance(&b, p)
-	writeFormulas(&b, p)
+	fmt.Fprintf(b, "# Renewal evidence: %s, %s\n\n", mdText(p.Account), p.Period)
+	fmt.Fprintf(b, "Account id `%s`, status %s.[^provisional]\n\n", p.AccountID, status)
+	writeWork(b, p)
+	writeValue(b, p)
+	writeQuality(b, p)
+	writeAdoption(b, p)
+	writeCost(b, p)
+	writeTrust(b, p)
+	writeCandidates(b, p)
+	writeNotes(b, p)
+	writeProvenance(b, p)
+	writeFormulas(b, p)
 	return b.Bytes()
 }
 

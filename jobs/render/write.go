@@ -25,15 +25,20 @@ func Write(dir string, p *Pack, formats []string) ([]string, error) {
 
 // Encode returns the pack in one format: yaml, json, md or html.
 func Encode(p *Pack, format string) ([]byte, error) {
+	return appendEncoded(nil, p, format)
+}
+
+// appendEncoded appends the pack in one format to dst.
+func appendEncoded(dst []byte, p *Pack, format string) ([]byte, error) {
 	switch format {
 	case "yaml":
-		return encodeYAML(p)
+		return appendYAML(dst, p)
 	case "json":
-		return encodeJSON(p), nil
+		return appendJSON(dst, p), nil
 	case "md":
-		return markdown(p), nil
+		return appendMarkdown(dst, p), nil
 	case "html":
-		return encodeHTML(p)
+		return appendHTML(dst, p)
 	default:
 		return nil, fmt.Errorf("unknown pack format %q: use one of %s", format, strings.Join(Formats, ", "))
 	}
@@ -63,13 +68,26 @@ func writeAtomic(path string, data []byte) error {
 // replaceFile writes data to a temporary file beside path, syncs it and
 // renames it to path. The rename is durable only once the directory is
 // synced.
-func replaceFile(path string, data []byte) (err error) {
+func replaceFile(path string, data []byte) error {
+	tmp, err := writeTemp(path, data, true)
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("rename into %s: %w", path, err)
+	}
+	return nil
+}
+
+// writeTemp writes data to a new temporary file beside path and returns
+// its name. With sync set, it syncs the file before it closes it. On an
+// error no temporary file is left.
+func writeTemp(path string, data []byte, sync bool) (name string, err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return "", fmt.Errorf("write %s: %w", path, err)
 	}
-	// After a rename the temporary name is gone, so only a failure leaves
-	// a file to remove.
 	defer func() {
 		if err != nil {
 			os.Remove(tmp.Name())
@@ -77,23 +95,22 @@ func replaceFile(path string, data []byte) (err error) {
 	}()
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+		return "", fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := tmp.Chmod(transforms.FileMode); err != nil {
 		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+		return "", fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("sync %s: %w", path, err)
+	if sync {
+		if err := tmp.Sync(); err != nil {
+			tmp.Close()
+			return "", fmt.Errorf("sync %s: %w", path, err)
+		}
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return "", fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("rename into %s: %w", path, err)
-	}
-	return nil
+	return tmp.Name(), nil
 }
 
 // syncDir makes a rename durable. Some systems cannot sync a directory;

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -13,21 +14,30 @@ import (
 	"evidencepack/transforms"
 )
 
-// writeWorkers is how many files WritePacks encodes and writes at a time.
-// Most of the time of a file is the wait for its fsync, so more workers
-// than CPUs let the file system commit several files in one journal
-// write. NOTE: on one ext4 disk of a 2-CPU machine, 4 to 64 workers wrote
-// pack-sized files at about the same rate, 6 times that of one worker.
-// Other file systems may prefer another count.
+// writeWorkers is how many files WritePacks encodes and writes at a time
+// when it syncs each file. Most of the time of a file is then the wait
+// for its fsync, so more workers than CPUs let the file system and the
+// disk serve several syncs at once. NOTE: on one ext4 disk of a 2-CPU
+// machine, 4 to 64 workers wrote pack-sized files at about the same rate,
+// 6 times that of one worker. Other file systems may prefer another count.
 const writeWorkers = 16
+
+// batchSyncMinFiles is the number of files from which WritePacks syncs
+// the file system once for all of them, where it can, instead of each
+// file. Each fsync writes the metadata of its file and flushes the disk
+// cache on its own, and one syncfs does both once for all files.
+const batchSyncMinFiles = 64
 
 // WritePacks writes every pack as Write does and returns the paths of
 // each pack, in the order of packs. It checks every account id, period and
 // format before it writes a file. Files are encoded and written by several
-// goroutines, and each pack directory is synced once after its last
-// rename. On an error it stops starting new files, waits for the files in
-// progress and returns the paths written so far with the error of the
-// first pack, in the order of packs, that failed.
+// goroutines. Every file is synced before it is renamed into place, by one
+// syncfs for all of them on Linux when there are at least
+// batchSyncMinFiles, and by its own fsync otherwise. Each pack directory
+// is synced once after the last rename. On an error it stops starting new
+// files, waits for the files in progress and returns the paths written so
+// far with the error of the first pack, in the order of packs, that
+// failed.
 func WritePacks(ctx context.Context, dir string, packs []*Pack, formats []string) ([][]string, error) {
 	paths := make([][]string, len(packs))
 	if len(formats) == 0 {
@@ -49,11 +59,15 @@ func WritePacks(ctx context.Context, dir string, packs []*Pack, formats []string
 	n := len(formats)
 	done := make([]bool, len(packs)*n)
 	errs := make([]error, len(packs)*n)
-	runFileTasks(ctx, len(done), func(task int) error {
-		errs[task] = writePackFile(dir, packs[task/n], formats[task%n])
-		done[task] = errs[task] == nil
-		return errs[task]
-	})
+	if len(done) >= batchSyncMinFiles && canSyncFilesystem {
+		writeBatch(ctx, dir, dirs, packs, formats, done, errs)
+	} else {
+		runFileTasks(ctx, writeWorkers, len(done), func(task int) error {
+			errs[task] = writePackFile(dir, packs[task/n], formats[task%n])
+			done[task] = errs[task] == nil
+			return errs[task]
+		})
+	}
 	for task, ok := range done {
 		if ok {
 			p := packs[task/n]
@@ -71,6 +85,72 @@ func WritePacks(ctx context.Context, dir string, packs []*Pack, formats []string
 		return paths, fmt.Errorf("write packs: %w", err)
 	}
 	return paths, syncErr
+}
+
+// writeBatch writes the files of WritePacks to temporary files, syncs
+// their file system once and then renames them into place. It marks the
+// tasks it renamed in done and sets errs as WritePacks does. An error of
+// the whole batch, such as a failed syncfs, is set on the first task.
+// After a failure before the renames it renames nothing, and it never
+// leaves a temporary file behind.
+func writeBatch(ctx context.Context, dir string, dirs []string, packs []*Pack, formats []string, done []bool, errs []error) {
+	n := len(formats)
+	// The directories are opened first, because syncfs returns the write
+	// errors since its descriptor was opened.
+	var opened []*os.File
+	defer func() {
+		for _, f := range opened {
+			f.Close()
+		}
+	}()
+	for _, d := range dirs {
+		f, err := os.Open(d)
+		if err != nil {
+			errs[0] = fmt.Errorf("open %s: %w", d, err)
+			return
+		}
+		opened = append(opened, f)
+	}
+
+	temps := make([]string, len(done))
+	defer func() {
+		for task, tmp := range temps {
+			if tmp != "" && !done[task] {
+				os.Remove(tmp)
+			}
+		}
+	}()
+	// Without fsync the tasks wait on no disk, so more goroutines than
+	// CPUs would only contend for the directory lock.
+	workers := runtime.GOMAXPROCS(0)
+	runFileTasks(ctx, workers, len(done), func(task int) error {
+		p, format := packs[task/n], formats[task%n]
+		errs[task] = withEncoded(p, format, func(data []byte) error {
+			var err error
+			temps[task], err = writeTemp(packPath(dir, p, format), data, false)
+			return err
+		})
+		return errs[task]
+	})
+	if slices.ContainsFunc(errs, func(err error) bool { return err != nil }) || ctx.Err() != nil {
+		return
+	}
+	for i, f := range opened {
+		if err := syncFilesystem(f); err != nil {
+			errs[0] = fmt.Errorf("sync the file system of %s: %w", dirs[i], err)
+			return
+		}
+	}
+
+	runFileTasks(ctx, workers, len(done), func(task int) error {
+		path := packPath(dir, packs[task/n], formats[task%n])
+		if err := os.Rename(temps[task], path); err != nil {
+			errs[task] = fmt.Errorf("rename into %s: %w", path, err)
+			return errs[task]
+		}
+		done[task] = true
+		return nil
+	})
 }
 
 // packDirs checks the packs and formats and returns the directories the
@@ -102,24 +182,43 @@ func packPath(dir string, p *Pack, format string) string {
 	return filepath.Join(dir, p.Period, p.AccountID+"."+format)
 }
 
+// encodeBuffers holds the buffers that pack files are encoded into, so
+// that writing thousands of files does not allocate a buffer for each.
+var encodeBuffers = sync.Pool{New: func() any {
+	buf := make([]byte, 0, 64<<10)
+	return &buf
+}}
+
 // writePackFile encodes one format of a pack and replaces its file.
 func writePackFile(dir string, p *Pack, format string) error {
-	data, err := Encode(p, format)
+	return withEncoded(p, format, func(data []byte) error {
+		return replaceFile(packPath(dir, p, format), data)
+	})
+}
+
+// withEncoded encodes one format of a pack into a buffer of
+// encodeBuffers and calls use with it. The buffer is reused after use
+// returns.
+func withEncoded(p *Pack, format string, use func(data []byte) error) error {
+	buf := encodeBuffers.Get().(*[]byte)
+	defer encodeBuffers.Put(buf)
+	data, err := appendEncoded((*buf)[:0], p, format)
+	*buf = data[:0]
 	if err != nil {
 		return fmt.Errorf("pack %s %s: %w", p.AccountID, p.Period, err)
 	}
-	return replaceFile(packPath(dir, p, format), data)
+	return use(data)
 }
 
-// runFileTasks calls do for the tasks 0 to n-1 on up to writeWorkers
+// runFileTasks calls do for the tasks 0 to n-1 on up to workers
 // goroutines. After the first error, or once ctx is done, it starts no
 // more tasks and waits for the running ones.
-func runFileTasks(ctx context.Context, n int, do func(task int) error) {
+func runFileTasks(ctx context.Context, workers, n int, do func(task int) error) {
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	tasks := make(chan int)
 	var wg sync.WaitGroup
-	for range min(writeWorkers, n) {
+	for range min(workers, n) {
 		wg.Go(func() {
 			for task := range tasks {
 				if do(task) != nil {

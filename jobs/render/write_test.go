@@ -81,38 +81,60 @@ func syntheticPacks(t *testing.T, n int) []*Pack {
 	return packs
 }
 
+// writePathCases are pack counts for both ways WritePacks syncs files:
+// 6 accounts give 48 files, each synced, and 20 give 160, synced with one
+// syncfs on Linux.
+var writePathCases = []struct {
+	name     string
+	accounts int
+}{
+	{"fsync each file", 6},
+	{"one syncfs", 20},
+}
+
 func TestWritePacksMatchesEncode(t *testing.T) {
-	packs := syntheticPacks(t, 6)
-	dir := t.TempDir()
-	paths, err := WritePacks(context.Background(), dir, packs, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(paths) != len(packs) {
-		t.Fatalf("returned paths of %d packs, want %d", len(paths), len(packs))
-	}
-	for i, p := range packs {
-		if len(paths[i]) != len(Formats) {
-			t.Fatalf("pack %d: %d paths, want %d", i, len(paths[i]), len(Formats))
-		}
-		for j, format := range Formats {
-			want := filepath.Join(dir, p.Period, p.AccountID+"."+format)
-			if paths[i][j] != want {
-				t.Errorf("pack %d path %d = %s, want %s", i, j, paths[i][j], want)
-			}
-			got, err := os.ReadFile(want)
+	for _, c := range writePathCases {
+		t.Run(c.name, func(t *testing.T) {
+			packs := syntheticPacks(t, c.accounts)
+			dir := t.TempDir()
+			paths, err := WritePacks(context.Background(), dir, packs, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			encoded, err := Encode(p, format)
-			if err != nil {
-				t.Fatal(err)
+			if len(paths) != len(packs) {
+				t.Fatalf("returned paths of %d packs, want %d", len(paths), len(packs))
 			}
-			if !bytes.Equal(got, encoded) {
-				t.Errorf("%s differs from Encode", want)
+			for i, p := range packs {
+				if len(paths[i]) != len(Formats) {
+					t.Fatalf("pack %d: %d paths, want %d", i, len(paths[i]), len(Formats))
+				}
+				for j, format := range Formats {
+					want := filepath.Join(dir, p.Period, p.AccountID+"."+format)
+					if paths[i][j] != want {
+						t.Errorf("pack %d path %d = %s, want %s", i, j, paths[i][j], want)
+					}
+					got, err := os.ReadFile(want)
+					if err != nil {
+						t.Fatal(err)
+					}
+					encoded, err := Encode(p, format)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !bytes.Equal(got, encoded) {
+						t.Errorf("%s differs from Encode", want)
+					}
+				}
 			}
-		}
+			checkNoTempFiles(t, dir)
+		})
 	}
+}
+
+// checkNoTempFiles fails when a period directory under dir holds a
+// temporary file.
+func checkNoTempFiles(t *testing.T, dir string) {
+	t.Helper()
 	for _, period := range []string{"2026-Q3", "2026-08"} {
 		leftovers, _ := filepath.Glob(filepath.Join(dir, period, ".*"))
 		if len(leftovers) != 0 {
@@ -148,44 +170,54 @@ func TestWritePacksRejectsBeforeWriting(t *testing.T) {
 }
 
 func TestWritePacksReportsFailedFile(t *testing.T) {
-	packs := syntheticPacks(t, 3)[:3]
-	dir := t.TempDir()
-	// A directory in place of the JSON file of the second pack makes its
-	// rename fail.
-	blocked := filepath.Join(dir, "2026-Q3", packs[1].AccountID+".json")
-	if err := os.MkdirAll(filepath.Join(blocked, "x"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	paths, err := WritePacks(context.Background(), dir, packs, []string{"yaml", "json"})
-	if err == nil || !strings.Contains(err.Error(), blocked) {
-		t.Fatalf("error %v, want one naming %s", err, blocked)
-	}
-	for i, p := range paths {
-		for _, path := range p {
-			if path == blocked {
-				t.Errorf("pack %d lists the failed file %s", i, path)
+	for _, c := range writePathCases {
+		t.Run(c.name, func(t *testing.T) {
+			packs := syntheticPacks(t, c.accounts)
+			dir := t.TempDir()
+			// A directory in place of the JSON file of the second pack
+			// makes its rename fail.
+			blocked := filepath.Join(dir, "2026-Q3", packs[1].AccountID+".json")
+			if err := os.MkdirAll(filepath.Join(blocked, "x"), 0o755); err != nil {
+				t.Fatal(err)
 			}
-			if _, err := os.Stat(path); err != nil {
-				t.Errorf("pack %d lists %s: %v", i, path, err)
+			paths, err := WritePacks(context.Background(), dir, packs, []string{"yaml", "json"})
+			if err == nil || !strings.Contains(err.Error(), blocked) {
+				t.Fatalf("error %v, want one naming %s", err, blocked)
 			}
-		}
+			for i, p := range paths {
+				for _, path := range p {
+					if path == blocked {
+						t.Errorf("pack %d lists the failed file %s", i, path)
+					}
+					if _, err := os.Stat(path); err != nil {
+						t.Errorf("pack %d lists %s: %v", i, path, err)
+					}
+				}
+			}
+			checkNoTempFiles(t, dir)
+		})
 	}
 }
 
 func TestWritePacksStopsWhenCancelled(t *testing.T) {
-	packs := syntheticPacks(t, 3)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	dir := t.TempDir()
-	paths, err := WritePacks(ctx, dir, packs, nil)
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("error %v, want context.Canceled", err)
-	}
-	written := 0
-	for _, p := range paths {
-		written += len(p)
-	}
-	if written != 0 {
-		t.Errorf("wrote %d files after cancellation", written)
+	for _, c := range writePathCases {
+		t.Run(c.name, func(t *testing.T) {
+			packs := syntheticPacks(t, c.accounts)
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			dir := t.TempDir()
+			paths, err := WritePacks(ctx, dir, packs, nil)
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("error %v, want context.Canceled", err)
+			}
+			written := 0
+			for _, p := range paths {
+				written += len(p)
+			}
+			if written != 0 {
+				t.Errorf("wrote %d files after cancellation", written)
+			}
+			checkNoTempFiles(t, dir)
+		})
 	}
 }
