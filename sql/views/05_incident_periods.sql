@@ -7,45 +7,21 @@
 --   service, workflow
 --       as in incidents
 CREATE OR REPLACE VIEW {{ table "incident_periods" }} AS
--- Each fact gets the month and the quarter that contain its local time.
--- These are the rows of a range join with periods, found without a join,
--- and a filter on account_id reaches the scan of incidents.
 SELECT
-  'month' AS grain,
-  {{ month_label "m.period_start" }} AS period,
-  m.period_start,
-  {{ add_months "m.period_start" "1" }} AS period_end,
-  m.incident_id,
-  m.account_id,
-  m.severity,
-  m.opened_at,
-  m.resolved_at,
-  m.status,
-  m.service,
-  m.workflow
-FROM (
-  SELECT i.*, {{ date_trunc "month" (local_time "i.opened_at" "a.time_zone") }} AS period_start
-  FROM {{ table "incidents" }} AS i
-  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = i.account_id
-  WHERE i.opened_at IS NOT NULL
-) AS m
-UNION ALL
-SELECT
-  'quarter',
-  {{ quarter_label "q.period_start" }},
-  q.period_start,
-  {{ add_months "q.period_start" "3" }},
-  q.incident_id,
-  q.account_id,
-  q.severity,
-  q.opened_at,
-  q.resolved_at,
-  q.status,
-  q.service,
-  q.workflow
-FROM (
-  SELECT i.*, {{ date_trunc "quarter" (local_time "i.opened_at" "a.time_zone") }} AS period_start
-  FROM {{ table "incidents" }} AS i
-  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = i.account_id
-  WHERE i.opened_at IS NOT NULL
-) AS q
+  p.grain,
+  p.period,
+  p.period_start,
+  p.period_end,
+  i.incident_id,
+  i.account_id,
+  i.severity,
+  i.opened_at,
+  i.resolved_at,
+  i.status,
+  i.service,
+  i.workflow
+FROM {{ table "incidents" }} AS i
+LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = i.account_id
+JOIN {{ table "periods" }} AS p
+  ON {{ local_time "i.opened_at" "a.time_zone" }} >= p.period_start
+  AND {{ local_time "i.opened_at" "a.time_zone" }} < p.period_end

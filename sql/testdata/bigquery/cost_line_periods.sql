@@ -8,49 +8,23 @@
 --   commitment_purchase
 --       as in cost_lines
 CREATE OR REPLACE VIEW `acme-prod.evidence.cost_line_periods` AS
--- Each fact gets the month and the quarter that contain its local time.
--- These are the rows of a range join with periods, found without a join,
--- and a filter on account_id reaches the scan of cost_lines.
 SELECT
-  'month' AS grain,
-  FORMAT_TIMESTAMP('%Y-%m', m.period_start) AS period,
-  m.period_start,
-  TIMESTAMP(DATETIME_ADD(DATETIME(m.period_start), INTERVAL (1) MONTH)) AS period_end,
-  m.line_id,
-  m.charge_period_start,
-  m.account_id,
-  m.provider,
-  m.service,
-  m.charge_category,
-  m.billed_cost,
-  m.effective_cost,
-  m.currency,
-  m.commitment_purchase
-FROM (
-  SELECT c.*, TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(c.charge_period_start), COALESCE(a.time_zone, 'UTC'))), MONTH) AS period_start
-  FROM `acme-prod.evidence.cost_lines` AS c
-  LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = c.account_id
-  WHERE c.charge_period_start IS NOT NULL
-) AS m
-UNION ALL
-SELECT
-  'quarter',
-  FORMAT_TIMESTAMP('%Y-Q%Q', q.period_start),
-  q.period_start,
-  TIMESTAMP(DATETIME_ADD(DATETIME(q.period_start), INTERVAL (3) MONTH)),
-  q.line_id,
-  q.charge_period_start,
-  q.account_id,
-  q.provider,
-  q.service,
-  q.charge_category,
-  q.billed_cost,
-  q.effective_cost,
-  q.currency,
-  q.commitment_purchase
-FROM (
-  SELECT c.*, TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(c.charge_period_start), COALESCE(a.time_zone, 'UTC'))), QUARTER) AS period_start
-  FROM `acme-prod.evidence.cost_lines` AS c
-  LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = c.account_id
-  WHERE c.charge_period_start IS NOT NULL
-) AS q
+  p.grain,
+  p.period,
+  p.period_start,
+  p.period_end,
+  c.line_id,
+  c.charge_period_start,
+  c.account_id,
+  c.provider,
+  c.service,
+  c.charge_category,
+  c.billed_cost,
+  c.effective_cost,
+  c.currency,
+  c.commitment_purchase
+FROM `acme-prod.evidence.cost_lines` AS c
+LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = c.account_id
+JOIN `acme-prod.evidence.periods` AS p
+  ON TIMESTAMP(DATETIME(TIMESTAMP(c.charge_period_start), COALESCE(a.time_zone, 'UTC'))) >= p.period_start
+  AND TIMESTAMP(DATETIME(TIMESTAMP(c.charge_period_start), COALESCE(a.time_zone, 'UTC'))) < p.period_end

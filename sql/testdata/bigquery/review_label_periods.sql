@@ -7,47 +7,22 @@
 --   verdict, failure_category, incorporated_as
 --       as in review_labels
 CREATE OR REPLACE VIEW `acme-prod.evidence.review_label_periods` AS
--- Each fact gets the month and the quarter that contain its local time.
--- These are the rows of a range join with periods, found without a join,
--- and a filter on account_id reaches the scan of review_labels.
 SELECT
-  'month' AS grain,
-  FORMAT_TIMESTAMP('%Y-%m', m.period_start) AS period,
-  m.period_start,
-  TIMESTAMP(DATETIME_ADD(DATETIME(m.period_start), INTERVAL (1) MONTH)) AS period_end,
-  m.label_id,
-  m.labeled_at,
-  m.account_id,
-  m.workflow,
-  m.case_id,
-  m.reviewer_id,
-  m.verdict,
-  m.failure_category,
-  m.incorporated_as
-FROM (
-  SELECT l.*, TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(l.labeled_at), COALESCE(a.time_zone, 'UTC'))), MONTH) AS period_start
-  FROM `acme-prod.evidence.review_labels` AS l
-  LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = l.account_id
-  WHERE l.labeled_at IS NOT NULL
-) AS m
-UNION ALL
-SELECT
-  'quarter',
-  FORMAT_TIMESTAMP('%Y-Q%Q', q.period_start),
-  q.period_start,
-  TIMESTAMP(DATETIME_ADD(DATETIME(q.period_start), INTERVAL (3) MONTH)),
-  q.label_id,
-  q.labeled_at,
-  q.account_id,
-  q.workflow,
-  q.case_id,
-  q.reviewer_id,
-  q.verdict,
-  q.failure_category,
-  q.incorporated_as
-FROM (
-  SELECT l.*, TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(l.labeled_at), COALESCE(a.time_zone, 'UTC'))), QUARTER) AS period_start
-  FROM `acme-prod.evidence.review_labels` AS l
-  LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = l.account_id
-  WHERE l.labeled_at IS NOT NULL
-) AS q
+  p.grain,
+  p.period,
+  p.period_start,
+  p.period_end,
+  l.label_id,
+  l.labeled_at,
+  l.account_id,
+  l.workflow,
+  l.case_id,
+  l.reviewer_id,
+  l.verdict,
+  l.failure_category,
+  l.incorporated_as
+FROM `acme-prod.evidence.review_labels` AS l
+LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = l.account_id
+JOIN `acme-prod.evidence.periods` AS p
+  ON TIMESTAMP(DATETIME(TIMESTAMP(l.labeled_at), COALESCE(a.time_zone, 'UTC'))) >= p.period_start
+  AND TIMESTAMP(DATETIME(TIMESTAMP(l.labeled_at), COALESCE(a.time_zone, 'UTC'))) < p.period_end

@@ -9,47 +9,22 @@
 --   event_type, autonomy_level, handle_time_seconds
 --       as in usage_events
 CREATE OR REPLACE VIEW `acme-prod.evidence.usage_event_periods` AS
--- Each fact gets the month and the quarter that contain its local time.
--- These are the rows of a range join with periods, found without a join,
--- and a filter on account_id reaches the scan of usage_events.
 SELECT
-  'month' AS grain,
-  FORMAT_TIMESTAMP('%Y-%m', m.period_start) AS period,
-  m.period_start,
-  TIMESTAMP(DATETIME_ADD(DATETIME(m.period_start), INTERVAL (1) MONTH)) AS period_end,
-  m.event_id,
-  m.occurred_at,
-  m.account_id,
-  m.workflow,
-  m.case_id,
-  m.user_id,
-  m.event_type,
-  m.autonomy_level,
-  m.handle_time_seconds
-FROM (
-  SELECT e.*, TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(e.occurred_at), COALESCE(a.time_zone, 'UTC'))), MONTH) AS period_start
-  FROM `acme-prod.evidence.usage_events` AS e
-  LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = e.account_id
-  WHERE e.occurred_at IS NOT NULL
-) AS m
-UNION ALL
-SELECT
-  'quarter',
-  FORMAT_TIMESTAMP('%Y-Q%Q', q.period_start),
-  q.period_start,
-  TIMESTAMP(DATETIME_ADD(DATETIME(q.period_start), INTERVAL (3) MONTH)),
-  q.event_id,
-  q.occurred_at,
-  q.account_id,
-  q.workflow,
-  q.case_id,
-  q.user_id,
-  q.event_type,
-  q.autonomy_level,
-  q.handle_time_seconds
-FROM (
-  SELECT e.*, TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(e.occurred_at), COALESCE(a.time_zone, 'UTC'))), QUARTER) AS period_start
-  FROM `acme-prod.evidence.usage_events` AS e
-  LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = e.account_id
-  WHERE e.occurred_at IS NOT NULL
-) AS q
+  p.grain,
+  p.period,
+  p.period_start,
+  p.period_end,
+  e.event_id,
+  e.occurred_at,
+  e.account_id,
+  e.workflow,
+  e.case_id,
+  e.user_id,
+  e.event_type,
+  e.autonomy_level,
+  e.handle_time_seconds
+FROM `acme-prod.evidence.usage_events` AS e
+LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = e.account_id
+JOIN `acme-prod.evidence.periods` AS p
+  ON TIMESTAMP(DATETIME(TIMESTAMP(e.occurred_at), COALESCE(a.time_zone, 'UTC'))) >= p.period_start
+  AND TIMESTAMP(DATETIME(TIMESTAMP(e.occurred_at), COALESCE(a.time_zone, 'UTC'))) < p.period_end
