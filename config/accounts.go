@@ -163,8 +163,8 @@ func accountRow(path string, line int, rec []string, byID map[string]*Account) (
 	return a, nil
 }
 
-// validateAccounts checks the accounts of an accounts file; lines maps
-// each account and workflow key to its row.
+// validateAccounts checks the accounts of an accounts file. The lines map
+// gives the row of each account and workflow key.
 func validateAccounts(path string, lines map[string]int, accounts []*Account) error {
 	ck := &checker{file: path, lines: lines}
 	for _, a := range accounts {
