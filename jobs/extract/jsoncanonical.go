@@ -3,7 +3,8 @@ package extract
 import (
 	"bytes"
 	"slices"
-	"unicode/utf8"
+
+	"evidencepack/transforms/jsonquote"
 )
 
 // maxCachedOrders is how many object nodes, counted from the start of a
@@ -38,7 +39,7 @@ func (t *jsonTape) appendCanonical(dst []byte, i int32, skip []string) []byte {
 			dst = append(dst, t.raw[n.lo:n.hi]...)
 			return append(dst, '"')
 		}
-		return appendJSONString(dst, t.textOf(i))
+		return jsonquote.Append(dst, t.textOf(i))
 	case tapeArray:
 		dst = append(dst, '[')
 		k := i + 1
@@ -143,7 +144,7 @@ func (t *jsonTape) appendMember(dst []byte, member tapeMember, skip []string, fi
 		dst = append(dst, member.key...)
 		dst = append(dst, '"')
 	} else {
-		dst = appendJSONString(dst, member.key)
+		dst = jsonquote.Append(dst, member.key)
 	}
 	dst = append(dst, ':')
 	return t.appendCanonical(dst, member.value, nil)
@@ -156,60 +157,4 @@ func isSkipped(skip []string, key []byte) bool {
 		}
 	}
 	return false
-}
-
-const lowerHex = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string the way json.Marshal does
-// with HTML escaping on: '<', '>', '&', U+2028 and U+2029 as \u escapes,
-// control characters as short or \u00XX escapes, and invalid UTF-8 bytes
-// as \ufffd.
-func appendJSONString(dst, s []byte) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if !stringNeedsCheck[c] {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				dst = append(dst, '\\', c)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', lowerHex[c>>4], lowerHex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRune(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', lowerHex[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"unicode/utf8"
+
+	"evidencepack/transforms/jsonquote"
 )
 
 // encodeJSON returns the pack as indented JSON and a final newline, byte
@@ -78,13 +79,13 @@ func (w *jsonWriter) next() {
 // key starts an object member.
 func (w *jsonWriter) key(k string) {
 	w.next()
-	w.buf = appendJSONString(w.buf, k)
+	w.buf = jsonquote.Append(w.buf, k)
 	w.buf = append(w.buf, ':', ' ')
 }
 
 func (w *jsonWriter) str(k, v string) {
 	w.key(k)
-	w.buf = appendJSONString(w.buf, v)
+	w.buf = jsonquote.Append(w.buf, v)
 }
 
 func (w *jsonWriter) int(k string, v int64) {
@@ -126,59 +127,6 @@ func (w *jsonWriter) element(members func()) {
 	w.open('{')
 	members()
 	w.close('}')
-}
-
-// appendJSONString appends s quoted as encoding/json writes it: with <, >
-// and & escaped for HTML, invalid UTF-8 as \ufffd, and U+2028 and U+2029
-// escaped.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		b := s[i]
-		if b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '\\', '"':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', lowerHex[b>>4], lowerHex[b&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', lowerHex[r&0xf])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }
 
 func (w *jsonWriter) pack(p *Pack) {
@@ -225,7 +173,7 @@ func (w *jsonWriter) pack(p *Pack) {
 	}
 	w.formulas(p.Formulas)
 	w.array("data_quality_notes", p.DataQualityNotes == nil, len(p.DataQualityNotes), func(i int) {
-		w.buf = appendJSONString(w.buf, p.DataQualityNotes[i])
+		w.buf = jsonquote.Append(w.buf, p.DataQualityNotes[i])
 	})
 	w.object("provenance", func() {
 		v := p.Provenance
