@@ -70,13 +70,13 @@ func (r *runner) renderPeriod(ctx context.Context, stage *packStage, period stri
 	if err != nil {
 		return stepErr("render", ErrWarehouse, fmt.Errorf("period %s: %w", period, err))
 	}
-	for _, pack := range packs {
-		files, err := render.Write(stage.dir, pack, r.cfg.Pack.Formats)
-		if err != nil {
-			return stepErr("render", ErrOutput, err)
-		}
+	written, err := render.WritePacks(ctx, stage.dir, packs, r.cfg.Pack.Formats)
+	if err != nil {
+		return writeError(ctx, err)
+	}
+	for k, pack := range packs {
 		first := len(r.manifest.Packs)
-		if err := r.recordPacks(pack, files); err != nil {
+		if err := r.recordPacks(pack, written[k]); err != nil {
 			return stepErr("render", ErrOutput, err)
 		}
 		for i := first; i < len(r.manifest.Packs); i++ {
@@ -248,13 +248,10 @@ func renderPeriod(ctx context.Context, r *runner, accounts []string, period stri
 		return nil, stepErr("render", ErrWarehouse, fmt.Errorf("period %s: %w", period, err))
 	}
 	dir := filepath.Join(r.outDir, "packs")
-	var files []string
-	for _, pack := range packs {
-		written, err := render.Write(dir, pack, r.cfg.Pack.Formats)
-		files = append(files, written...)
-		if err != nil {
-			return files, stepErr("render", ErrOutput, err)
-		}
+	written, err := render.WritePacks(ctx, dir, packs, r.cfg.Pack.Formats)
+	files := slices.Concat(written...)
+	if err != nil {
+		return files, writeError(ctx, err)
 	}
 	if !all || !slices.Contains(r.cfg.Pack.Formats, "html") {
 		return files, nil
@@ -306,4 +303,13 @@ func (r *runner) buildPacks(ctx context.Context, accounts []string, period strin
 	}
 	src := render.Source{Querier: r.store, Dialect: r.store.Dialect()}
 	return render.BuildAccountsFrom(ctx, src, accounts, period, prov)
+}
+
+// writeError returns the render step's error for a failed write of pack
+// files: a cancellation as it is, and any other failure as an output error.
+func writeError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return &StepError{Step: "render", Err: err}
+	}
+	return stepErr("render", ErrOutput, err)
 }
