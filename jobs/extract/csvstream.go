@@ -48,16 +48,20 @@ func (h *csvHeader) resolve(paths fieldPaths) {
 	}
 }
 
-// shortRowReason returns why a row with fewer fields than the header is
-// rejected: it ends before an input column that a fact column reads, so
-// an empty value cannot be told from a lost one. It returns "" for a row
-// that is long enough.
-func (h *csvHeader) shortRowReason(row []string) string {
-	if len(row) >= len(h.names) || len(row) > h.lastMapped {
-		return ""
+// widthReason returns why a row whose field count differs from the
+// header's is rejected, or "" when it is accepted. A longer row is always
+// rejected. A shorter one is rejected when it ends before an input column
+// that a fact column reads, because an empty value and a lost one look the
+// same there.
+func (h *csvHeader) widthReason(row []string) string {
+	switch {
+	case len(row) > len(h.names):
+		return fmt.Sprintf("row has %d fields, the header has %d", len(row), len(h.names))
+	case len(row) < len(h.names) && len(row) <= h.lastMapped:
+		return fmt.Sprintf("row has %d fields, the header has %d: column %q is missing",
+			len(row), len(h.names), h.names[len(row)])
 	}
-	return fmt.Sprintf("row has %d fields, the header has %d: column %q is missing",
-		len(row), len(h.names), h.names[len(row)])
+	return ""
 }
 
 // csvRowFunc handles one data row.
@@ -158,15 +162,11 @@ func csvChunkHandler(header *csvHeader, delimiter rune, splitter *csvSplitter, h
 				if err != nil {
 					return err
 				}
-				switch {
-				case perr != nil:
+				if perr != nil {
 					err = em.rejectRecord(o, "invalid CSV: "+perr.Error(), nil)
-				case len(row) > len(header.names):
-					reason := fmt.Sprintf("row has %d fields, the header has %d", len(row), len(header.names))
+				} else if reason := header.widthReason(row); reason != "" {
 					err = em.rejectRecord(o, reason, []byte(strings.Join(row, string(delimiter))))
-				case header.shortRowReason(row) != "":
-					err = em.rejectRecord(o, header.shortRowReason(row), []byte(strings.Join(row, string(delimiter))))
-				default:
+				} else {
 					err = handle(o, header, row)
 				}
 				if err != nil {

@@ -61,15 +61,11 @@ func streamCSVSequential(em *emitter, delimiter rune, paths fieldPaths, check fu
 		if nerr != nil {
 			return nerr
 		}
-		switch {
-		case parseErr != nil:
+		if parseErr != nil {
 			err = em.rejectRecord(o, "invalid CSV: "+parseErr.Err.Error(), nil)
-		case len(row) > len(header.names):
-			reason := fmt.Sprintf("row has %d fields, the header has %d", len(row), len(header.names))
+		} else if reason := header.widthReason(row); reason != "" {
 			err = em.rejectRecord(o, reason, []byte(strings.Join(row, string(delimiter))))
-		case header.shortRowReason(row) != "":
-			err = em.rejectRecord(o, header.shortRowReason(row), []byte(strings.Join(row, string(delimiter))))
-		default:
+		} else {
 			err = handle(o, header, row)
 		}
 		if err != nil {
