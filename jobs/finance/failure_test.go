@@ -19,7 +19,7 @@ import (
 )
 
 // TestReconcileFailureWritesNothing checks that a reconcile that fails
-// reading the warehouse leaves no finance file behind and says why.
+// reading the warehouse leaves no finance file behind and reports why.
 func TestReconcileFailureWritesNothing(t *testing.T) {
 	cases := []struct {
 		name    string

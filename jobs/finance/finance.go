@@ -89,7 +89,7 @@ func Run(ctx context.Context, cfg *config.Config, p Period, opts Options) (*Resu
 	return res, nil
 }
 
-// warehouseData is what reconcile reads from the warehouse.
+// warehouseData is the data that reconcile reads from the warehouse.
 type warehouseData struct {
 	where     string
 	loaded    map[totalKey]*amounts

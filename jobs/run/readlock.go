@@ -35,12 +35,11 @@ type ReadLock struct {
 	file *os.File
 }
 
-// LockForReading takes the shared lock on dir/LockFile. With wait 0 it
-// fails at once with a LockedError naming the holder when a run, render
-// or migration holds the lock; otherwise it retries until wait has passed
-// or ctx is done. When dir does not exist there is nothing to read and
-// nothing to protect, so it returns a lock that holds nothing. The error
-// wraps ErrLocked and ErrWarehouse.
+// LockForReading takes the shared lock on dir/LockFile. When a run, render
+// or migration has the lock, it fails at once with a LockedError naming
+// the holder if wait is 0, and otherwise retries until wait has passed or
+// ctx is done. When dir does not exist, there is nothing to protect, so it
+// returns an empty lock. The error wraps ErrLocked and ErrWarehouse.
 func LockForReading(ctx context.Context, dir string, wait time.Duration) (*ReadLock, error) {
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		return &ReadLock{}, nil

@@ -34,9 +34,9 @@ type apiClient struct {
 	http     *http.Client
 	sleep    func(context.Context, time.Duration) error
 	log      *slog.Logger
-	// firstServed is the Date header of the first 200 response, the
-	// server's clock when the first page of a fetch was read; zero until
-	// then or when the server sends no valid Date.
+	// firstServed is the Date header of the first 200 response, which is
+	// the server's clock when the first page of a fetch was read. It is
+	// zero until then, or when the server sends no valid Date.
 	firstServed time.Time
 }
 
