@@ -94,8 +94,9 @@ func (r *runner) renderPeriod(ctx context.Context, stage *packStage, period stri
 // accounts_allow lets through, in config order.
 func allowedAccounts(cfg *config.Config) []string {
 	ids := []string{}
+	allowed := allowFilter(cfg)
 	for _, a := range cfg.Accounts {
-		if cfg.AccountAllowed(a.ID) {
+		if allowed(a.ID) {
 			ids = append(ids, a.ID)
 		}
 	}
@@ -169,8 +170,9 @@ func localDate(t time.Time, loc *time.Location) time.Time {
 // accounts_allow lets through.
 func accountZones(cfg *config.Config) []string {
 	var zones []string
+	allowed := allowFilter(cfg)
 	for _, a := range cfg.Accounts {
-		if cfg.AccountAllowed(a.ID) && a.TimeZone != "" {
+		if allowed(a.ID) && a.TimeZone != "" {
 			zones = append(zones, a.TimeZone)
 		}
 	}
@@ -226,17 +228,38 @@ func Render(ctx context.Context, cfg *config.Config, opts RenderOptions) ([]stri
 }
 
 // checkRenderAccounts rejects an account that is not in the config or not
-// in accounts_allow.
+// in accounts_allow. It looks the ids up in sets built once, because
+// config.Config.Account searches the accounts slice per call, which is
+// quadratic for `render --all` of every account.
 func checkRenderAccounts(cfg *config.Config, accounts []string) error {
+	known := make(map[string]bool, len(cfg.Accounts))
+	for _, a := range cfg.Accounts {
+		known[a.ID] = true
+	}
+	allowed := allowFilter(cfg)
 	for _, id := range accounts {
-		if _, ok := cfg.Account(id); !ok {
+		if !known[id] {
 			return stepErr("render", config.ErrInvalid, fmt.Errorf("account %q is not in the config", id))
 		}
-		if !cfg.AccountAllowed(id) {
+		if !allowed(id) {
 			return stepErr("render", config.ErrInvalid, fmt.Errorf("account %q is not in accounts_allow", id))
 		}
 	}
 	return nil
+}
+
+// allowFilter returns cfg.AccountAllowed backed by a set built once, for
+// loops over every account: AccountAllowed searches accounts_allow per
+// call.
+func allowFilter(cfg *config.Config) func(id string) bool {
+	if len(cfg.AccountsAllow) == 0 {
+		return func(string) bool { return true }
+	}
+	allowed := make(map[string]bool, len(cfg.AccountsAllow))
+	for _, id := range cfg.AccountsAllow {
+		allowed[id] = true
+	}
+	return func(id string) bool { return allowed[id] }
 }
 
 // renderPeriod writes the packs of the accounts for one period and, when
