@@ -31,13 +31,15 @@ const batchSyncMinFiles = 64
 // WritePacks writes every pack as Write does and returns the paths of
 // each pack, in the order of packs. It checks every account id, period and
 // format before it writes a file. Files are encoded and written by several
-// goroutines. Every file is synced before it is renamed into place, by one
-// syncfs for all of them on Linux when there are at least
-// batchSyncMinFiles, and by its own fsync otherwise. Each pack directory
-// is synced once after the last rename. On an error it stops starting new
-// files, waits for the files in progress and returns the paths written so
-// far with the error of the first pack, in the order of packs, that
-// failed.
+// goroutines. A file that already holds the encoded bytes, as
+// keepUnchanged checks, is left in place. Every other file is written to
+// a temporary file, which is synced before it is renamed into place. On
+// Linux with at least batchSyncMinFiles files, one syncfs syncs all of
+// them, kept files included. Otherwise each file, kept or written, gets
+// its own fsync. Each pack directory is synced once after the last
+// rename. On an error it stops starting new files, waits for the files in
+// progress and returns the paths written or kept so far with the error of
+// the first pack, in the order of packs, that failed.
 func WritePacks(ctx context.Context, dir string, packs []*Pack, formats []string) ([][]string, error) {
 	paths := make([][]string, len(packs))
 	if len(formats) == 0 {
@@ -87,12 +89,13 @@ func WritePacks(ctx context.Context, dir string, packs []*Pack, formats []string
 	return paths, syncErr
 }
 
-// writeBatch writes the files of WritePacks to temporary files, syncs
-// their file system once and then renames them into place. It marks the
-// tasks it renamed in done and sets errs as WritePacks does. An error of
-// the whole batch, such as a failed syncfs, is set on the first task.
-// After a failure before the renames it renames nothing, and it never
-// leaves a temporary file behind.
+// writeBatch writes the files of WritePacks that keepUnchanged does not
+// keep to temporary files, syncs their file system once and then renames
+// them into place. After the syncfs it marks the tasks it renamed or kept
+// in done. It sets errs as WritePacks does. An error of the whole batch,
+// such as a failed syncfs, is set on the first task. After a failure
+// before the renames it renames nothing, and it never leaves a temporary
+// file behind.
 func writeBatch(ctx context.Context, dir string, dirs []string, packs []*Pack, formats []string, done []bool, errs []error) {
 	n := len(formats)
 	// The directories are opened first, because syncfs returns the write
@@ -113,6 +116,7 @@ func writeBatch(ctx context.Context, dir string, dirs []string, packs []*Pack, f
 	}
 
 	temps := make([]string, len(done))
+	kept := make([]bool, len(done))
 	defer func() {
 		for task, tmp := range temps {
 			if tmp != "" && !done[task] {
@@ -126,8 +130,13 @@ func writeBatch(ctx context.Context, dir string, dirs []string, packs []*Pack, f
 	runFileTasks(ctx, workers, len(done), func(task int) error {
 		p, format := packs[task/n], formats[task%n]
 		errs[task] = withEncoded(p, format, func(data []byte) error {
+			path := packPath(dir, p, format)
+			// The syncfs below syncs a kept file.
+			if kept[task], _ = keepUnchanged(path, data, false); kept[task] {
+				return nil
+			}
 			var err error
-			temps[task], err = writeTemp(packPath(dir, p, format), data, false)
+			temps[task], err = writeTemp(path, data, false)
 			return err
 		})
 		return errs[task]
@@ -143,6 +152,10 @@ func writeBatch(ctx context.Context, dir string, dirs []string, packs []*Pack, f
 	}
 
 	runFileTasks(ctx, workers, len(done), func(task int) error {
+		if kept[task] {
+			done[task] = true
+			return nil
+		}
 		path := packPath(dir, packs[task/n], formats[task%n])
 		if err := os.Rename(temps[task], path); err != nil {
 			errs[task] = fmt.Errorf("rename into %s: %w", path, err)
@@ -189,10 +202,15 @@ var encodeBuffers = sync.Pool{New: func() any {
 	return &buf
 }}
 
-// writePackFile encodes one format of a pack and replaces its file.
+// writePackFile encodes one format of a pack and replaces its file,
+// unless keepUnchanged keeps it. Either way the file is synced.
 func writePackFile(dir string, p *Pack, format string) error {
 	return withEncoded(p, format, func(data []byte) error {
-		return replaceFile(packPath(dir, p, format), data)
+		path := packPath(dir, p, format)
+		if kept, err := keepUnchanged(path, data, true); kept || err != nil {
+			return err
+		}
+		return replaceFile(path, data)
 	})
 }
 
