@@ -207,7 +207,7 @@ func writeOneBatchPerRowGroup(t *testing.T, path, table string, facts []Fact) []
 		t.Fatal(err)
 	}
 	defer f.Close()
-	fw, err := pqarrow.NewFileWriter(schema, f, writerProps(), pqarrow.DefaultWriterProps())
+	fw, err := pqarrow.NewFileWriter(schema, f, writerProps(schema), pqarrow.DefaultWriterProps())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,5 +336,67 @@ func TestSameParquet(t *testing.T) {
 		if got := sameParquet(file, tt.b); got != tt.want {
 			t.Errorf("%s: sameParquet = %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestWritePartitionDictionaryColumns reads the column chunks of each
+// table's file with DuckDB's parquet_metadata and checks that keys and
+// timestamps are written without a dictionary page and every other
+// column with one.
+func TestWritePartitionDictionaryColumns(t *testing.T) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	wantPlain := map[string][]string{
+		TableUsage:  {"event_id", "occurred_at", "case_id"},
+		TableLabels: {"label_id", "labeled_at", "case_id"},
+		// Parquet has no dictionary encoding for booleans.
+		TableCosts:     {"line_id", "charge_period_start", "charge_period_end", "commitment_purchase"},
+		TableIncidents: {"incident_id", "opened_at", "acknowledged_at", "resolved_at"},
+	}
+	for _, table := range Tables {
+		t.Run(table, func(t *testing.T) {
+			schema, err := SchemaOf(table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var facts []Fact
+			for _, f := range randomFacts(table, 500, 3) {
+				if f.PartitionDate().Equal(day(1)) && f.Origin().Source == "alpha" {
+					facts = append(facts, f)
+				}
+			}
+			file, err := WritePartition(context.Background(), t.TempDir(), table,
+				Partition{Date: day(1), Source: "alpha", Facts: facts})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := db.Query(`SELECT path_in_schema, dictionary_page_offset IS NULL
+				FROM parquet_metadata(?) WHERE row_group_id = 0`, file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			seen := 0
+			for rows.Next() {
+				var column string
+				var plain bool
+				if err := rows.Scan(&column, &plain); err != nil {
+					t.Fatal(err)
+				}
+				seen++
+				if want := slices.Contains(wantPlain[table], column); plain != want {
+					t.Errorf("column %s written without a dictionary: %v, want %v", column, plain, want)
+				}
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if seen != len(schema.Fields()) {
+				t.Errorf("parquet_metadata lists %d columns, want %d", seen, len(schema.Fields()))
+			}
+		})
 	}
 }
