@@ -54,14 +54,26 @@ type childResult struct {
 
 // childMain parses the flags of a child process, runs it and prints its
 // result.
-func childMain(ctx context.Context, args []string, run func(context.Context, benchCase, string, string) (childResult, error)) error {
+func childMain(ctx context.Context, args []string, run func(context.Context, benchCase, string, string) (childResult, error)) (err error) {
 	fs := flag.NewFlagSet("child", flag.ContinueOnError)
 	name := fs.String("case", "", "case name")
 	input := fs.String("input", "", "input folder")
 	output := fs.String("output", "", "output folder")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the child to this file")
+	memProfile := fs.String("memprofile", "", "write the heap profile taken when the Go heap was largest to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *memProfile != "" {
+		finish, err := startPeakHeapProfile(*memProfile)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if ferr := finish(); ferr != nil && err == nil {
+				err = ferr
+			}
+		}()
 	}
 	if *profile != "" {
 		stop, err := startCPUProfile(*profile)
