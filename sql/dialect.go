@@ -52,21 +52,24 @@ func (d Dialect) bigQuery() bool { return d.Name == BigQueryName }
 // (column names or expressions) and returns SQL text, so calls nest.
 func (d Dialect) funcs() template.FuncMap {
 	return template.FuncMap{
-		"table":             d.table,
-		"ident":             d.ident,
-		"type":              d.columnType,
-		"decimal":           d.decimal,
-		"partition_clause":  d.partitionClause,
-		"date_trunc":        d.dateTrunc,
-		"local_time":        d.localTime,
-		"add_months":        d.addMonths,
-		"add_days":          d.addDays,
-		"month_label":       d.monthLabel,
-		"quarter_label":     d.quarterLabel,
-		"date_diff_seconds": d.dateDiffSeconds,
-		"safe_divide":       d.safeDivide,
-		"decimal_divide":    d.decimalDivide,
-		"median_over":       d.medianOver,
+		"table":              d.table,
+		"ident":              d.ident,
+		"type":               d.columnType,
+		"decimal":            d.decimal,
+		"partition_clause":   d.partitionClause,
+		"date_trunc":         d.dateTrunc,
+		"local_time":         d.localTime,
+		"add_months":         d.addMonths,
+		"add_days":           d.addDays,
+		"date_start":         d.dateStart,
+		"near_quarter_start": d.nearQuarterStart,
+		"dt_near_period":     d.dtNearPeriod,
+		"month_label":        d.monthLabel,
+		"quarter_label":      d.quarterLabel,
+		"date_diff_seconds":  d.dateDiffSeconds,
+		"safe_divide":        d.safeDivide,
+		"decimal_divide":     d.decimalDivide,
+		"median_over":        d.medianOver,
 	}
 }
 
@@ -196,6 +199,46 @@ func (d Dialect) addDays(expr, days string) string {
 		return fmt.Sprintf("TIMESTAMP_ADD(%s, INTERVAL (%s) DAY)", expr, days)
 	}
 	return fmt.Sprintf("(%s + to_days(CAST((%s) AS INTEGER)))", expr, days)
+}
+
+// dateStart returns the first instant of a DATE as a TIMESTAMP.
+func (d Dialect) dateStart(expr string) string {
+	if d.bigQuery() {
+		return fmt.Sprintf("TIMESTAMP(%s)", expr)
+	}
+	return fmt.Sprintf("CAST(%s AS TIMESTAMP)", expr)
+}
+
+// nearQuarterStart returns a condition that is TRUE when the DATE expr is
+// the last day of a quarter or the first day of one, and also when expr
+// is NULL. A local date is at most one day from the UTC date of the same
+// instant, because no time zone is 24 hours or more from UTC. So a fact
+// whose UTC date is not near a quarter start has that date's quarter in
+// every time zone.
+func (d Dialect) nearQuarterStart(expr string) (string, error) {
+	before, err := d.dateTrunc("quarter", d.addDays(d.dateStart(expr), "-1"))
+	if err != nil {
+		return "", err
+	}
+	after, err := d.dateTrunc("quarter", d.addDays(d.dateStart(expr), "1"))
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("(%s IS NULL OR %s <> %s)", expr, before, after), nil
+}
+
+// dtNearPeriod returns the condition that the partition date dt, the UTC
+// date of a fact's time, lies within one day of the local period
+// start..end. Every fact whose local time is in the period meets it,
+// because no time zone is 24 hours or more from UTC. Added to a join with
+// periods, it lets DuckDB skip the partitions far from the periods joined:
+// DuckDB 1.5 pushes the range of the joined dates into the scan of dt.
+func (d Dialect) dtNearPeriod(dt, start, end string) string {
+	if d.bigQuery() {
+		return fmt.Sprintf("%s >= DATE_SUB(DATE(%s), INTERVAL 1 DAY) AND %s <= DATE_ADD(DATE(%s), INTERVAL 1 DAY)",
+			dt, start, dt, end)
+	}
+	return fmt.Sprintf("%s >= CAST(%s AS DATE) - 1 AND %s <= CAST(%s AS DATE) + 1", dt, start, dt, end)
 }
 
 // monthLabel formats a timestamp as its month, such as 2026-07.

@@ -7,6 +7,32 @@
 --   verdict, failure_category, incorporated_as
 --       as in review_labels
 CREATE OR REPLACE VIEW {{ table "review_label_periods" }} AS
+-- dt, the UTC date of the fact's time, is within a day of its local time,
+-- so the dt condition drops no row. It lets DuckDB skip the partitions far
+-- from the periods joined, such as all but one quarter when a render has
+-- copied only its period into a TEMP periods table. Rows without dt, which
+-- only a hand-written INSERT leaves, are joined on their time alone.
+SELECT
+  p.grain,
+  p.period,
+  p.period_start,
+  p.period_end,
+  l.label_id,
+  l.labeled_at,
+  l.account_id,
+  l.workflow,
+  l.case_id,
+  l.reviewer_id,
+  l.verdict,
+  l.failure_category,
+  l.incorporated_as
+FROM {{ table "review_labels" }} AS l
+LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = l.account_id
+JOIN {{ table "periods" }} AS p
+  ON {{ dt_near_period "l.dt" "p.period_start" "p.period_end" }}
+  AND {{ local_time "l.labeled_at" "a.time_zone" }} >= p.period_start
+  AND {{ local_time "l.labeled_at" "a.time_zone" }} < p.period_end
+UNION ALL
 SELECT
   p.grain,
   p.period,
@@ -26,3 +52,4 @@ LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = l.account_id
 JOIN {{ table "periods" }} AS p
   ON {{ local_time "l.labeled_at" "a.time_zone" }} >= p.period_start
   AND {{ local_time "l.labeled_at" "a.time_zone" }} < p.period_end
+WHERE l.dt IS NULL

@@ -8,6 +8,33 @@
 --   commitment_purchase
 --       as in cost_lines
 CREATE OR REPLACE VIEW {{ table "cost_line_periods" }} AS
+-- dt, the UTC date of the fact's time, is within a day of its local time,
+-- so the dt condition drops no row. It lets DuckDB skip the partitions far
+-- from the periods joined, such as all but one quarter when a render has
+-- copied only its period into a TEMP periods table. Rows without dt, which
+-- only a hand-written INSERT leaves, are joined on their time alone.
+SELECT
+  p.grain,
+  p.period,
+  p.period_start,
+  p.period_end,
+  c.line_id,
+  c.charge_period_start,
+  c.account_id,
+  c.provider,
+  c.service,
+  c.charge_category,
+  c.billed_cost,
+  c.effective_cost,
+  c.currency,
+  c.commitment_purchase
+FROM {{ table "cost_lines" }} AS c
+LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = c.account_id
+JOIN {{ table "periods" }} AS p
+  ON {{ dt_near_period "c.dt" "p.period_start" "p.period_end" }}
+  AND {{ local_time "c.charge_period_start" "a.time_zone" }} >= p.period_start
+  AND {{ local_time "c.charge_period_start" "a.time_zone" }} < p.period_end
+UNION ALL
 SELECT
   p.grain,
   p.period,
@@ -28,3 +55,4 @@ LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = c.account_id
 JOIN {{ table "periods" }} AS p
   ON {{ local_time "c.charge_period_start" "a.time_zone" }} >= p.period_start
   AND {{ local_time "c.charge_period_start" "a.time_zone" }} < p.period_end
+WHERE c.dt IS NULL

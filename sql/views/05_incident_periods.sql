@@ -7,6 +7,31 @@
 --   service, workflow
 --       as in incidents
 CREATE OR REPLACE VIEW {{ table "incident_periods" }} AS
+-- dt, the UTC date of the fact's time, is within a day of its local time,
+-- so the dt condition drops no row. It lets DuckDB skip the partitions far
+-- from the periods joined, such as all but one quarter when a render has
+-- copied only its period into a TEMP periods table. Rows without dt, which
+-- only a hand-written INSERT leaves, are joined on their time alone.
+SELECT
+  p.grain,
+  p.period,
+  p.period_start,
+  p.period_end,
+  i.incident_id,
+  i.account_id,
+  i.severity,
+  i.opened_at,
+  i.resolved_at,
+  i.status,
+  i.service,
+  i.workflow
+FROM {{ table "incidents" }} AS i
+LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = i.account_id
+JOIN {{ table "periods" }} AS p
+  ON {{ dt_near_period "i.dt" "p.period_start" "p.period_end" }}
+  AND {{ local_time "i.opened_at" "a.time_zone" }} >= p.period_start
+  AND {{ local_time "i.opened_at" "a.time_zone" }} < p.period_end
+UNION ALL
 SELECT
   p.grain,
   p.period,
@@ -25,3 +50,4 @@ LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = i.account_id
 JOIN {{ table "periods" }} AS p
   ON {{ local_time "i.opened_at" "a.time_zone" }} >= p.period_start
   AND {{ local_time "i.opened_at" "a.time_zone" }} < p.period_end
+WHERE i.dt IS NULL

@@ -7,6 +7,32 @@
 --   verdict, failure_category, incorporated_as
 --       as in review_labels
 CREATE OR REPLACE VIEW `acme-prod.evidence.review_label_periods` AS
+-- dt, the UTC date of the fact's time, is within a day of its local time,
+-- so the dt condition drops no row. It lets DuckDB skip the partitions far
+-- from the periods joined, such as all but one quarter when a render has
+-- copied only its period into a TEMP periods table. Rows without dt, which
+-- only a hand-written INSERT leaves, are joined on their time alone.
+SELECT
+  p.grain,
+  p.period,
+  p.period_start,
+  p.period_end,
+  l.label_id,
+  l.labeled_at,
+  l.account_id,
+  l.workflow,
+  l.case_id,
+  l.reviewer_id,
+  l.verdict,
+  l.failure_category,
+  l.incorporated_as
+FROM `acme-prod.evidence.review_labels` AS l
+LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = l.account_id
+JOIN `acme-prod.evidence.periods` AS p
+  ON l.dt >= DATE_SUB(DATE(p.period_start), INTERVAL 1 DAY) AND l.dt <= DATE_ADD(DATE(p.period_end), INTERVAL 1 DAY)
+  AND TIMESTAMP(DATETIME(TIMESTAMP(l.labeled_at), COALESCE(a.time_zone, 'UTC'))) >= p.period_start
+  AND TIMESTAMP(DATETIME(TIMESTAMP(l.labeled_at), COALESCE(a.time_zone, 'UTC'))) < p.period_end
+UNION ALL
 SELECT
   p.grain,
   p.period,
@@ -26,3 +52,4 @@ LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = l.account_id
 JOIN `acme-prod.evidence.periods` AS p
   ON TIMESTAMP(DATETIME(TIMESTAMP(l.labeled_at), COALESCE(a.time_zone, 'UTC'))) >= p.period_start
   AND TIMESTAMP(DATETIME(TIMESTAMP(l.labeled_at), COALESCE(a.time_zone, 'UTC'))) < p.period_end
+WHERE l.dt IS NULL

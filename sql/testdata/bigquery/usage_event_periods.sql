@@ -9,6 +9,32 @@
 --   event_type, autonomy_level, handle_time_seconds
 --       as in usage_events
 CREATE OR REPLACE VIEW `acme-prod.evidence.usage_event_periods` AS
+-- dt, the UTC date of the fact's time, is within a day of its local time,
+-- so the dt condition drops no row. It lets DuckDB skip the partitions far
+-- from the periods joined, such as all but one quarter when a render has
+-- copied only its period into a TEMP periods table. Rows without dt, which
+-- only a hand-written INSERT leaves, are joined on their time alone.
+SELECT
+  p.grain,
+  p.period,
+  p.period_start,
+  p.period_end,
+  e.event_id,
+  e.occurred_at,
+  e.account_id,
+  e.workflow,
+  e.case_id,
+  e.user_id,
+  e.event_type,
+  e.autonomy_level,
+  e.handle_time_seconds
+FROM `acme-prod.evidence.usage_events` AS e
+LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = e.account_id
+JOIN `acme-prod.evidence.periods` AS p
+  ON e.dt >= DATE_SUB(DATE(p.period_start), INTERVAL 1 DAY) AND e.dt <= DATE_ADD(DATE(p.period_end), INTERVAL 1 DAY)
+  AND TIMESTAMP(DATETIME(TIMESTAMP(e.occurred_at), COALESCE(a.time_zone, 'UTC'))) >= p.period_start
+  AND TIMESTAMP(DATETIME(TIMESTAMP(e.occurred_at), COALESCE(a.time_zone, 'UTC'))) < p.period_end
+UNION ALL
 SELECT
   p.grain,
   p.period,
@@ -28,3 +54,4 @@ LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = e.account_id
 JOIN `acme-prod.evidence.periods` AS p
   ON TIMESTAMP(DATETIME(TIMESTAMP(e.occurred_at), COALESCE(a.time_zone, 'UTC'))) >= p.period_start
   AND TIMESTAMP(DATETIME(TIMESTAMP(e.occurred_at), COALESCE(a.time_zone, 'UTC'))) < p.period_end
+WHERE e.dt IS NULL
