@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Counts are the row counts of one source in one run. For every source,
@@ -185,6 +187,17 @@ func (c *Collector) Partitions() []Partition {
 // partition. Facts that fn leaves unread are skipped. EachPartition
 // updates the counts, empties the collector and removes its spill files.
 func (c *Collector) EachPartition(ctx context.Context, fn func(*PartitionFacts) error) error {
+	return c.EachPartitionConcurrent(ctx, 1, func(_ context.Context, _ int, p *PartitionFacts) error { return fn(p) })
+}
+
+// EachPartitionConcurrent is EachPartition with fn called for up to
+// workers partitions at a time, each on its own goroutine. i is the
+// partition's place in the order of EachPartition, so callers can put
+// their results back in that order. After the first error no further
+// partition starts, the context given to the calls still running is
+// cancelled, and that error is returned.
+func (c *Collector) EachPartitionConcurrent(ctx context.Context, workers int,
+	fn func(ctx context.Context, i int, p *PartitionFacts) error) error {
 	if c.err != nil {
 		return c.err
 	}
@@ -197,15 +210,35 @@ func (c *Collector) EachPartition(ctx context.Context, fn func(*PartitionFacts) 
 		return err
 	}
 	defer parts.close()
-	for _, b := range parts.sorted() {
-		if err := ctx.Err(); err != nil {
-			return err
+	buckets := parts.sorted()
+	if workers <= 1 {
+		for i, b := range buckets {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := fn(ctx, i, parts.partition(ctx, b)); err != nil {
+				return err
+			}
 		}
-		if err := fn(parts.partition(ctx, b)); err != nil {
-			return err
-		}
+		return nil
 	}
-	return nil
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for i, b := range buckets {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			return fn(gctx, i, parts.partition(gctx, b))
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return ctx.Err()
 }
 
 // dedup merges the facts by key, counts duplicates and facts, and returns

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -278,5 +279,108 @@ func TestCollectorCancelledMidMerge(t *testing.T) {
 				t.Errorf("%d open files after EachPartition, want %d", n, fds)
 			}
 		})
+	}
+}
+
+// TestCollectorConcurrentMatchesReference writes the partitions of every
+// collector setting on three goroutines and compares the files, the
+// counts and the order numbers given to fn with the reference.
+func TestCollectorConcurrentMatchesReference(t *testing.T) {
+	for _, table := range Tables {
+		facts := randomFacts(table, 2000, 17)
+		parts, wantCounts := referencePartitions(facts, day(1), day(3))
+		want := writeReference(t, parts, t.TempDir(), table)
+		for _, s := range collectorSettings {
+			t.Run(table+"/"+s.name, func(t *testing.T) {
+				c := s.collector(t, day(1), day(3))
+				for _, f := range facts {
+					c.Add(f)
+				}
+				root := t.TempDir()
+				var mu sync.Mutex
+				got := map[string][]byte{}
+				order := make([]string, len(parts))
+				err := c.EachPartitionConcurrent(context.Background(), 3, func(ctx context.Context, i int, p *PartitionFacts) error {
+					file, _, err := WritePartitionFacts(ctx, root, table, p)
+					if err != nil {
+						return err
+					}
+					data, err := os.ReadFile(file)
+					if err != nil {
+						return err
+					}
+					rel, err := filepath.Rel(root, file)
+					if err != nil {
+						return err
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					if i < 0 || i >= len(order) || order[i] != "" {
+						return fmt.Errorf("order number %d given twice or outside 0..%d", i, len(order)-1)
+					}
+					got[rel] = data
+					order[i] = p.Date.Format(time.DateOnly) + "/" + p.Source
+					return nil
+				})
+				if err != nil {
+					t.Fatalf("EachPartitionConcurrent: %v", err)
+				}
+				for i, p := range parts {
+					if w := p.Date.Format(time.DateOnly) + "/" + p.Source; order[i] != w {
+						t.Errorf("partition %d is %q, want %q", i, order[i], w)
+					}
+				}
+				if len(got) != len(want) {
+					t.Errorf("wrote %d files, want %d", len(got), len(want))
+				}
+				for name, data := range want {
+					if !bytes.Equal(got[name], data) {
+						t.Errorf("%s differs from the reference", name)
+					}
+				}
+				if fmt.Sprint(c.Counts()) != fmt.Sprint(wantCounts) {
+					t.Errorf("counts = %v, want %v", c.Counts(), wantCounts)
+				}
+				if left, _ := os.ReadDir(c.TempDir); len(left) != 0 {
+					t.Errorf("%d files left in the spill directory", len(left))
+				}
+			})
+		}
+	}
+}
+
+// TestCollectorConcurrentStopsAtError fails the write of the first
+// partition while the second one waits for its context, and checks that
+// the error is returned, that the second call sees the cancellation,
+// that no other partition starts, and that the spill files are removed.
+func TestCollectorConcurrentStopsAtError(t *testing.T) {
+	s := collectorSetting{spillRows: 500, chunkBytes: 512, bufferedBytes: 8192}
+	c := s.collector(t, day(1), day(5))
+	for _, f := range randomFacts(TableUsage, 20000, 5) {
+		c.Add(f)
+	}
+	failing := errors.New("disk full")
+	var started atomic.Int64
+	var waited atomic.Bool
+	err := c.EachPartitionConcurrent(context.Background(), 2, func(ctx context.Context, i int, p *PartitionFacts) error {
+		started.Add(1)
+		if i == 0 {
+			return failing
+		}
+		<-ctx.Done()
+		waited.Store(true)
+		return ctx.Err()
+	})
+	if !errors.Is(err, failing) {
+		t.Fatalf("EachPartitionConcurrent = %v, want the error of partition 0", err)
+	}
+	if !waited.Load() {
+		t.Error("the second partition's context was not cancelled")
+	}
+	if n := started.Load(); n != 2 {
+		t.Errorf("%d partitions started, want 2: the failing one and the one running beside it", n)
+	}
+	if left, _ := os.ReadDir(c.TempDir); len(left) != 0 {
+		t.Errorf("%d files left in the spill directory", len(left))
 	}
 }

@@ -3,7 +3,9 @@ package run
 import (
 	"context"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"evidencepack/config"
@@ -36,8 +38,15 @@ func (r *runner) writeFacts(ctx context.Context) error {
 type writtenFiles map[time.Time]map[string]bool
 
 func (r *runner) writeTable(ctx context.Context, root, table string) (writtenFiles, error) {
-	written := writtenFiles{}
-	err := r.collector(table).EachPartition(ctx, func(p *transforms.PartitionFacts) error {
+	type result struct {
+		date time.Time
+		info PartitionInfo
+	}
+	var (
+		mu      sync.Mutex
+		results []result // by partition order; a zero one was not written
+	)
+	err := r.collector(table).EachPartitionConcurrent(ctx, writeWorkers(), func(ctx context.Context, i int, p *transforms.PartitionFacts) error {
 		file, rows, err := transforms.WritePartitionFactsAs(ctx, root, table, p, r.partFileName(p.Source))
 		if err != nil {
 			return err
@@ -46,21 +55,44 @@ func (r *runner) writeTable(ctx context.Context, root, table string) (writtenFil
 		if err != nil {
 			return err
 		}
-		if written[p.Date] == nil {
-			written[p.Date] = map[string]bool{}
-		}
-		written[p.Date][filepath.Base(file)] = true
-		r.written[table] = append(r.written[table], file)
-		r.manifest.Partitions = append(r.manifest.Partitions, PartitionInfo{Table: table,
-			Date: p.Date.Format(time.DateOnly), Source: p.Source, Rows: int(rows), File: file, SHA256: sum})
 		r.log.Debug("partition written", "table", table, "dt", p.Date.Format(time.DateOnly),
 			"source", p.Source, "rows", rows)
+		mu.Lock()
+		defer mu.Unlock()
+		if i >= len(results) {
+			results = append(results, make([]result, i+1-len(results))...)
+		}
+		results[i] = result{date: p.Date, info: PartitionInfo{Table: table, Date: p.Date.Format(time.DateOnly),
+			Source: p.Source, Rows: int(rows), File: file, SHA256: sum}}
 		return nil
 	})
+	// Files written before an error are recorded too, so that the caller
+	// knows every file this run replaced.
+	written := writtenFiles{}
+	for _, res := range results {
+		if res.info.File == "" {
+			continue
+		}
+		if written[res.date] == nil {
+			written[res.date] = map[string]bool{}
+		}
+		written[res.date][filepath.Base(res.info.File)] = true
+		r.written[table] = append(r.written[table], res.info.File)
+		r.manifest.Partitions = append(r.manifest.Partitions, res.info)
+	}
 	if err != nil {
 		return nil, stepErr("write", ErrOutput, err)
 	}
 	return written, nil
+}
+
+// writeWorkers is the number of partitions written at the same time: two
+// when the process may run on two or more CPUs, else one. Each writer
+// holds a buffered row group, its dictionaries and its zstd encoder: on
+// the 5M-row usage benchmark a second writer raised the live heap of the
+// write step from 38 to 53 MiB.
+func writeWorkers() int {
+	return min(runtime.GOMAXPROCS(0), 2)
 }
 
 // pruneWindow removes, in each date of the window, the files that this run
