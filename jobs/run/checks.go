@@ -181,7 +181,11 @@ func previousRun(ctx context.Context, q warehouse.Querier, d evsql.Dialect, from
 	if err != nil {
 		return nil, fmt.Errorf("read the previous run of %s..%s: %w", first, last, err)
 	}
-	var m Manifest
+	// Only the partitions the run wrote are decoded, not the list of every
+	// fact file on disk under render_inputs.
+	var m struct {
+		Partitions []PartitionInfo `json:"partitions_replaced"`
+	}
 	if err := json.Unmarshal([]byte(text), &m); err != nil {
 		return nil, fmt.Errorf("decode the manifest of run %s: %w", id, err)
 	}

@@ -198,15 +198,70 @@ func parquetColumns(path string) (cols []InputColumn, err error) {
 	return cols, nil
 }
 
+// previousRunsSearched is how many of the latest successful runs
+// previousSchemas looks through for recorded input schemas.
+const previousRunsSearched = 20
+
 // previousSchemas returns the input schemas of the latest successful run
-// that recorded any, reading the runs table with queries in dialect d.
+// that recorded any, among the latest previousRunsSearched, reading the
+// runs table with queries in dialect d.
 func previousSchemas(ctx context.Context, q warehouse.Querier, d evsql.Dialect) (string, map[string]*InputSchema, error) {
 	runs, err := d.Table("runs")
 	if err != nil {
 		return "", nil, err
 	}
-	rows, err := q.Query(ctx, fmt.Sprintf(`SELECT run_id, manifest FROM %s WHERE status = 'succeeded'
-		ORDER BY finished_at DESC LIMIT 20`, runs))
+	if d.Name == evsql.BigQueryName {
+		// On-demand BigQuery bills every byte of each column a query
+		// reads, whatever its filter or LIMIT, so one query job reads
+		// all the manifests.
+		return firstSchemas(ctx, q, fmt.Sprintf(`SELECT run_id, manifest FROM %s WHERE status = 'succeeded'
+		ORDER BY finished_at DESC LIMIT %d`, runs, previousRunsSearched), nil)
+	}
+	// A manifest lists every fact partition on disk, so DuckDB fetches
+	// one manifest at a time, newest first, and stops at the first that
+	// has schemas.
+	rowIDs, err := latestRunRows(ctx, q, runs)
+	if err != nil {
+		return "", nil, err
+	}
+	for _, rowID := range rowIDs {
+		query := fmt.Sprintf("SELECT run_id, manifest FROM %s WHERE rowid = ?", runs)
+		id, schemas, err := firstSchemas(ctx, q, query, []any{rowID})
+		if err != nil || schemas != nil {
+			return id, schemas, err
+		}
+	}
+	return "", nil, nil
+}
+
+// latestRunRows returns the DuckDB row ids of the latest successful runs,
+// newest first.
+func latestRunRows(ctx context.Context, q warehouse.Querier, runs string) ([]int64, error) {
+	rows, err := q.Query(ctx, fmt.Sprintf(`SELECT rowid FROM %s WHERE status = 'succeeded'
+		ORDER BY finished_at DESC LIMIT %d`, runs, previousRunsSearched))
+	if err != nil {
+		return nil, fmt.Errorf("read previous runs: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("read previous runs: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("read previous runs: %w", err)
+	}
+	return ids, nil
+}
+
+// firstSchemas runs a query that returns run ids and manifests and
+// returns the id and the input schemas of the first manifest that has
+// any, or no schemas when none has.
+func firstSchemas(ctx context.Context, q warehouse.Querier, query string, args []any) (string, map[string]*InputSchema, error) {
+	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return "", nil, fmt.Errorf("read previous runs: %w", err)
 	}
@@ -216,7 +271,10 @@ func previousSchemas(ctx context.Context, q warehouse.Querier, d evsql.Dialect) 
 		if err := rows.Scan(&id, &text); err != nil {
 			return "", nil, fmt.Errorf("read previous runs: %w", err)
 		}
-		var m Manifest
+		// Only the schemas are decoded, not the partition lists.
+		var m struct {
+			InputSchemas map[string]*InputSchema `json:"input_schemas"`
+		}
 		if err := json.Unmarshal([]byte(text), &m); err != nil {
 			return "", nil, fmt.Errorf("decode the manifest of run %s: %w", id, err)
 		}
