@@ -62,6 +62,7 @@ func (d Dialect) funcs() template.FuncMap {
 		"add_months":         d.addMonths,
 		"add_days":           d.addDays,
 		"date_start":         d.dateStart,
+		"utc_date":           d.utcDate,
 		"near_quarter_start": d.nearQuarterStart,
 		"dt_near_period":     d.dtNearPeriod,
 		"month_label":        d.monthLabel,
@@ -207,6 +208,14 @@ func (d Dialect) dateStart(expr string) string {
 		return fmt.Sprintf("TIMESTAMP(%s)", expr)
 	}
 	return fmt.Sprintf("CAST(%s AS TIMESTAMP)", expr)
+}
+
+// utcDate returns the UTC date of a timestamp.
+func (d Dialect) utcDate(expr string) string {
+	if d.bigQuery() {
+		return fmt.Sprintf("DATE(%s)", expr)
+	}
+	return fmt.Sprintf("CAST(%s AS DATE)", expr)
 }
 
 // nearQuarterStart returns a condition that is TRUE when the DATE expr is

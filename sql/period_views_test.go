@@ -207,3 +207,72 @@ WHERE period_start >= TIMESTAMP '%s' AND period_end <= TIMESTAMP '%s')`, referen
 		}
 	}
 }
+
+// TestResolvedCasesMatchReference compares resolved_cases with its
+// definition that looks up reopenings in all of usage_events by time
+// alone. Resolutions and reopenings fall near UTC midnight, so dt and the
+// verification window end on different sides of a date, and some events
+// have no dt.
+func TestResolvedCasesMatchReference(t *testing.T) {
+	db := openDuckDB(t)
+	ctx := context.Background()
+	statements := []string{
+		"INSERT INTO pack_settings VALUES (7, TIMESTAMP '2026-12-31 00:00:00', 2, 0.9, 0, 1, 0.5)",
+		"INSERT INTO accounts VALUES ('a0', 'A0', 'USD', NULL, NULL, FALSE, 'America/Los_Angeles'), ('a1', 'A1', 'USD', NULL, NULL, FALSE, NULL)",
+	}
+	r := rand.New(rand.NewPCG(5, 11))
+	var rows []string
+	for i := range 800 {
+		eventType := "case_resolved"
+		if i%3 == 0 {
+			eventType = "case_reopened"
+		}
+		// Midnight of a day of 2026-06-20 to 2026-10-10, moved by up to 2 hours.
+		day := time.Date(2026, 6, 20+r.IntN(112), 0, 0, 0, 0, time.UTC)
+		at := day.Add(time.Duration(r.IntN(240)-120) * time.Minute)
+		dt := "DATE '" + at.Format(time.DateOnly) + "'"
+		if i%25 == 0 {
+			dt = "NULL"
+		}
+		rows = append(rows, fmt.Sprintf("('e%d', TIMESTAMP '%s', 'a%d', 'claims', 'c%d', '%s', %s)",
+			i, at.Format("2006-01-02 15:04:05"), r.IntN(2), r.IntN(60), eventType, dt))
+	}
+	statements = append(statements, "INSERT INTO usage_events (event_id, occurred_at, account_id, workflow, case_id, event_type, dt) VALUES "+
+		strings.Join(rows, ", "))
+	for _, s := range statements {
+		if _, err := db.ExecContext(ctx, s); err != nil {
+			t.Fatalf("load facts: %v", err)
+		}
+	}
+	reference := `WITH ranked AS (
+  SELECT grain, period, period_start, period_end, account_id, case_id, workflow, occurred_at AS resolved_at,
+    handle_time_seconds,
+    COUNT(*) OVER (PARTITION BY grain, period, account_id, case_id) AS resolutions,
+    ROW_NUMBER() OVER (PARTITION BY grain, period, account_id, case_id ORDER BY occurred_at DESC, event_id DESC) AS resolution_rank
+  FROM usage_event_periods WHERE event_type = 'case_resolved' AND case_id IS NOT NULL
+),
+last_resolutions AS (
+  SELECT r.*, s.verification_window_days FROM ranked AS r CROSS JOIN pack_settings AS s WHERE r.resolution_rank = 1
+),
+reopenings AS (
+  SELECT r.grain, r.period, r.account_id, r.case_id, MIN(e.occurred_at) AS reopened_at
+  FROM last_resolutions AS r JOIN usage_events AS e
+    ON e.account_id = r.account_id AND e.case_id = r.case_id AND e.event_type = 'case_reopened'
+    AND e.occurred_at > r.resolved_at AND e.occurred_at <= r.resolved_at + to_days(r.verification_window_days)
+  GROUP BY r.grain, r.period, r.account_id, r.case_id
+)
+SELECT r.grain, r.period, r.period_start, r.period_end, r.account_id, r.case_id, r.workflow, r.resolved_at,
+  r.resolutions, r.handle_time_seconds, o.reopened_at, o.reopened_at IS NULL AS verified
+FROM last_resolutions AS r LEFT JOIN reopenings AS o
+  ON o.grain = r.grain AND o.period = r.period AND o.account_id = r.account_id AND o.case_id = r.case_id`
+	if n := compareRows(t, db, "resolved_cases", "SELECT * FROM resolved_cases", reference); n < 100 {
+		t.Errorf("resolved_cases: %d rows, want about two per resolved case", n)
+	}
+	var reopened int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM resolved_cases WHERE NOT verified").Scan(&reopened); err != nil {
+		t.Fatal(err)
+	}
+	if reopened < 20 {
+		t.Errorf("%d reopened resolutions, want enough to compare the reopen lookup", reopened)
+	}
+}

@@ -36,8 +36,23 @@ last_resolutions AS (
   CROSS JOIN {{ table "pack_settings" }} AS s
   WHERE r.resolution_rank = 1
 ),
-reopenings AS (
-  SELECT r.grain, r.period, r.account_id, r.case_id, MIN(e.occurred_at) AS reopened_at
+-- dt, the UTC date of occurred_at, is redundant in the first join, and it
+-- lets DuckDB read only the partitions from the first resolution to the
+-- end of the last verification window. Rows without dt, which only a
+-- hand-written INSERT leaves, are joined on their time alone.
+reopen_events AS (
+  SELECT r.grain, r.period, r.account_id, r.case_id, e.occurred_at
+  FROM last_resolutions AS r
+  JOIN {{ table "usage_events" }} AS e
+    ON e.account_id = r.account_id
+    AND e.case_id = r.case_id
+    AND e.event_type = 'case_reopened'
+    AND e.dt >= {{ utc_date "r.resolved_at" }}
+    AND e.dt <= {{ utc_date (add_days "r.resolved_at" "r.verification_window_days") }}
+    AND e.occurred_at > r.resolved_at
+    AND e.occurred_at <= {{ add_days "r.resolved_at" "r.verification_window_days" }}
+  UNION ALL
+  SELECT r.grain, r.period, r.account_id, r.case_id, e.occurred_at
   FROM last_resolutions AS r
   JOIN {{ table "usage_events" }} AS e
     ON e.account_id = r.account_id
@@ -45,7 +60,12 @@ reopenings AS (
     AND e.event_type = 'case_reopened'
     AND e.occurred_at > r.resolved_at
     AND e.occurred_at <= {{ add_days "r.resolved_at" "r.verification_window_days" }}
-  GROUP BY r.grain, r.period, r.account_id, r.case_id
+  WHERE e.dt IS NULL
+),
+reopenings AS (
+  SELECT grain, period, account_id, case_id, MIN(occurred_at) AS reopened_at
+  FROM reopen_events
+  GROUP BY grain, period, account_id, case_id
 )
 SELECT
   r.grain,
