@@ -33,6 +33,35 @@ type detector struct {
 	name   string
 	re     *regexp.Regexp
 	accept func(text string, start, end int) bool
+	// possible, when set, reports from the characters of a text whether
+	// re can match anywhere in it. It must never say no to a text that re
+	// matches: it only saves running the regexp.
+	possible func(textChars) bool
+}
+
+// textChars counts the characters of a text that the built-in detectors
+// need: every e-mail address has an '@', every card number 13 digits.
+type textChars struct {
+	digits, at, colons, dots, plus int
+}
+
+func countChars(text string) textChars {
+	var c textChars
+	for i := 0; i < len(text); i++ {
+		switch b := text[i]; {
+		case b >= '0' && b <= '9':
+			c.digits++
+		case b == '@':
+			c.at++
+		case b == ':':
+			c.colons++
+		case b == '.':
+			c.dots++
+		case b == '+':
+			c.plus++
+		}
+	}
+	return c
 }
 
 var (
@@ -54,13 +83,23 @@ var (
 // builtinDetectors run in this order: cards before phones, because a card
 // number with spaces looks like a phone number, and IP addresses before
 // phones, because 555.123.4567 is not an address but 10.1.2.3 is.
+//
+// Each has a possible check read off its regexp: the characters that any
+// match contains at least. A text without them skips the regexp, which
+// for most titles and feedback is every one of them.
 var builtinDetectors = []detector{
-	{name: PlaceholderEmail, re: emailRe},
-	{name: PlaceholderCard, re: cardRe, accept: isCardNumber},
-	{name: PlaceholderIP, re: ipv6Re, accept: isIPv6},
-	{name: PlaceholderIP, re: ipv4Re, accept: isIPv4},
-	{name: PlaceholderPhone, re: intlPhoneRe, accept: hasPhoneDigits},
-	{name: PlaceholderPhone, re: usPhoneRe},
+	{name: PlaceholderEmail, re: emailRe,
+		possible: func(c textChars) bool { return c.at > 0 }},
+	{name: PlaceholderCard, re: cardRe, accept: isCardNumber,
+		possible: func(c textChars) bool { return c.digits >= 13 }},
+	{name: PlaceholderIP, re: ipv6Re, accept: isIPv6,
+		possible: func(c textChars) bool { return c.colons >= 2 }},
+	{name: PlaceholderIP, re: ipv4Re, accept: isIPv4,
+		possible: func(c textChars) bool { return c.dots >= 3 && c.digits >= 4 }},
+	{name: PlaceholderPhone, re: intlPhoneRe, accept: hasPhoneDigits,
+		possible: func(c textChars) bool { return c.plus > 0 && c.digits >= 3 }},
+	{name: PlaceholderPhone, re: usPhoneRe,
+		possible: func(c textChars) bool { return c.digits >= 10 }},
 }
 
 // Redactor replaces e-mail addresses, phone numbers, payment card numbers,
@@ -86,7 +125,21 @@ func NewRedactor(patterns []RedactPattern) *Redactor {
 // placeholder. It calls found once per replacement with the placeholder
 // name (without brackets); found may be nil.
 func (r *Redactor) Redact(text string, found func(placeholder string)) string {
+	var chars textChars
+	counted := false
 	for _, d := range r.detectors {
+		if d.possible != nil {
+			// Counted once, before the first built-in detector: a
+			// placeholder that replaces a match holds none of the
+			// counted characters, so the counts stay an upper bound for
+			// the text that the later detectors see.
+			if !counted {
+				chars, counted = countChars(text), true
+			}
+			if !d.possible(chars) {
+				continue
+			}
+		}
 		text = d.replace(text, found)
 	}
 	return text

@@ -1,7 +1,10 @@
 package transforms
 
 import (
+	"math/rand/v2"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -165,4 +168,79 @@ func TestParseDecimalHostileText(t *testing.T) {
 			t.Errorf("ParseDecimal(%.20q…) error = %v, want %q", c.in, err, c.reason)
 		}
 	}
+}
+
+// redactWithoutChecks runs every detector's regexp, as Redact did before
+// the possible checks, for comparison.
+func redactWithoutChecks(r *Redactor, text string, found func(string)) string {
+	for _, d := range r.detectors {
+		text = d.replace(text, found)
+	}
+	return text
+}
+
+// redactPieces are fragments that random texts are built from: pieces of
+// each kind of personal data, near misses and plain words.
+var redactPieces = []string{
+	"jane.doe@example.com", "@", "a@b", "x@y.io", "+44 20 7946 0958", "+1", "+",
+	"555-123-4567", "(555) 123-4567", "1-800-555-0199", "555.123.4567",
+	"4111 1111 1111 1111", "4111111111111111", "5500-0000-0000-0004", "1234567890123",
+	"10.20.30.40", "999.1.1.1", "1.2.3", "2001:db8::1", "::1", "::ffff:192.0.2.1", ":", "::",
+	"2026-07-01T10:30:00Z", "INC-0042", "0", "7", "42", ".", "-", " ", "  ", "(", ")",
+	"claims", "workflow::claims", "é", "\n", "[email]", "ticket",
+}
+
+// TestRedactChecksMatchRegexps compares Redact with running every regexp
+// on random texts, with and without a configured pattern, and counts the
+// texts in which something was found, so the comparison covers both.
+func TestRedactChecksMatchRegexps(t *testing.T) {
+	redactors := map[string]*Redactor{
+		"built-in": NewRedactor(nil),
+		"configured pattern": NewRedactor([]RedactPattern{
+			{Name: "member", Re: regexp.MustCompile(`MBR-\d{6}`)},
+		}),
+	}
+	rng := rand.New(rand.NewPCG(3, 9))
+	for name, r := range redactors {
+		t.Run(name, func(t *testing.T) {
+			found := 0
+			for i := 0; i < 20000; i++ {
+				var b strings.Builder
+				for n := rng.IntN(8); n >= 0; n-- {
+					b.WriteString(redactPieces[rng.IntN(len(redactPieces))])
+					if rng.IntN(3) == 0 {
+						b.WriteString(" MBR-")
+						b.WriteString(strconv.Itoa(100000 + rng.IntN(900000)))
+					}
+				}
+				text := b.String()
+				var gotFound, wantFound []string
+				got := r.Redact(text, func(p string) { gotFound = append(gotFound, p) })
+				want := redactWithoutChecks(r, text, func(p string) { wantFound = append(wantFound, p) })
+				if got != want || !slices.Equal(gotFound, wantFound) {
+					t.Fatalf("Redact(%q) = %q %v, want %q %v", text, got, gotFound, want, wantFound)
+				}
+				if len(wantFound) > 0 {
+					found++
+				}
+			}
+			if found < 5000 || found > 19000 {
+				t.Errorf("personal data found in %d of 20000 texts, want a mix of texts with and without", found)
+			}
+		})
+	}
+}
+
+func FuzzRedactChecksMatchRegexps(f *testing.F) {
+	for _, p := range redactPieces {
+		f.Add(p)
+	}
+	f.Add("mail jane@example.com or +44 20 7946 0958 from 10.0.0.1")
+	r := NewRedactor(nil)
+	f.Fuzz(func(t *testing.T, text string) {
+		got := r.Redact(text, nil)
+		if want := redactWithoutChecks(r, text, nil); got != want {
+			t.Fatalf("Redact(%q) = %q, want %q", text, got, want)
+		}
+	})
 }
