@@ -84,13 +84,16 @@ var plainColumns = map[string]bool{
 }
 
 // plainColumn reports whether a column is written without a dictionary.
-// Keys, case ids and timestamps have a distinct value every row or every
-// few rows. A dictionary of them costs a hash of every value, and for keys
-// it outgrows its page limit, so the writer falls back to plain pages
-// anyway. zstd still removes the repeats of plain pages: the
-// 1M-row usage benchmark wrote 12.8 MB of Parquet files instead of 19 MB.
+// Keys, case ids, timestamps and amounts have a distinct value every row
+// or every few rows. A dictionary of them costs a hash of every value and
+// memory for its hash table, and for keys it outgrows its page limit, so
+// the writer falls back to plain pages anyway. On the 1M-row costs
+// benchmark, plain amounts cut the write step's live heap from 74 to
+// 57 MiB and the files from 63.7 to 57.9 MB. zstd still removes the
+// repeats of plain pages: the 1M-row usage benchmark wrote 12.8 MB of
+// Parquet files instead of 19 MB.
 func plainColumn(f arrow.Field) bool {
-	return plainColumns[f.Name] || f.Type.ID() == arrow.TIMESTAMP
+	return plainColumns[f.Name] || f.Type.ID() == arrow.TIMESTAMP || f.Type.ID() == arrow.DECIMAL128
 }
 
 // WritePartition writes the facts of one source's partition of table to

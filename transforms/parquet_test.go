@@ -340,9 +340,9 @@ func TestSameParquet(t *testing.T) {
 }
 
 // TestWritePartitionDictionaryColumns reads the column chunks of each
-// table's file with DuckDB's parquet_metadata and checks that keys and
-// timestamps are written without a dictionary page and every other
-// column with one.
+// table's file with DuckDB's parquet_metadata and checks that keys, case
+// ids, timestamps and amounts are written without a dictionary page and
+// every other column with one.
 func TestWritePartitionDictionaryColumns(t *testing.T) {
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
@@ -353,7 +353,8 @@ func TestWritePartitionDictionaryColumns(t *testing.T) {
 		TableUsage:  {"event_id", "occurred_at", "case_id"},
 		TableLabels: {"label_id", "labeled_at", "case_id"},
 		// Parquet has no dictionary encoding for booleans.
-		TableCosts:     {"line_id", "charge_period_start", "charge_period_end", "commitment_purchase"},
+		TableCosts: {"line_id", "charge_period_start", "charge_period_end", "commitment_purchase",
+			"consumed_quantity", "billed_cost", "effective_cost"},
 		TableIncidents: {"incident_id", "opened_at", "acknowledged_at", "resolved_at"},
 	}
 	for _, table := range Tables {
