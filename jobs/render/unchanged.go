@@ -8,15 +8,15 @@ import (
 	"sync"
 )
 
-// compareBuffers holds the buffers that fileHolds reads files into.
+// compareBuffers contains the buffers that fileEquals reads files into.
 var compareBuffers = sync.Pool{New: func() any {
 	buf := make([]byte, 64<<10)
 	return &buf
 }}
 
-// fileHolds reports whether f holds exactly data from its current offset
-// to its end. It stops at the first chunk that differs.
-func fileHolds(f *os.File, data []byte) bool {
+// fileEquals reports whether the bytes of f from its current offset to
+// its end equal data. It stops at the first chunk that differs.
+func fileEquals(f *os.File, data []byte) bool {
 	buf := compareBuffers.Get().(*[]byte)
 	defer compareBuffers.Put(buf)
 	chunk := *buf
@@ -48,7 +48,7 @@ func keepUnchanged(path string, data []byte, sync bool) (bool, error) {
 		return false, nil
 	}
 	defer f.Close()
-	if !fileHolds(f, data) {
+	if !fileEquals(f, data) {
 		return false, nil
 	}
 	if sync {

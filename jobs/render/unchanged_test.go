@@ -14,7 +14,7 @@ import (
 )
 
 // unchangedCases put a file at the path of one pack file before
-// WritePacks rewrites it. keep says whether WritePacks must leave that
+// WritePacks rewrites it. keep is true when WritePacks must leave that
 // file, the same inode, in place.
 var unchangedCases = []struct {
 	name  string

@@ -16,7 +16,7 @@ var Formats = []string{"yaml", "json", "md", "html"}
 // Write writes the pack as <dir>/<period>/<account_id>.<format> for each
 // format (all of Formats when formats is empty) and returns the paths.
 // Each file appears atomically: it is written to a temporary file in the
-// same directory, synced and renamed. A file that already holds the same
+// same directory, synced and renamed. A file that already contains the same
 // bytes is synced and left in place. The same pack gives byte-identical
 // files. It is WritePacks with one pack.
 func Write(dir string, p *Pack, formats []string) ([]string, error) {

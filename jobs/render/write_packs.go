@@ -31,8 +31,8 @@ const batchSyncMinFiles = 64
 // WritePacks writes every pack as Write does and returns the paths of
 // each pack, in the order of packs. It checks every account id, period and
 // format before it writes a file. Files are encoded and written by several
-// goroutines. A file that already holds the encoded bytes, as
-// keepUnchanged checks, is left in place. Every other file is written to
+// goroutines. A file that already contains the encoded bytes,
+// as keepUnchanged checks, is left in place. Every other file is written to
 // a temporary file, which is synced before it is renamed into place. On
 // Linux with at least batchSyncMinFiles files, one syncfs syncs all of
 // them, kept files included. Otherwise each file, kept or written, gets
