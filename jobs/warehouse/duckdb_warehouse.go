@@ -27,10 +27,15 @@ const runsTable = `CREATE TABLE IF NOT EXISTS runs (
 func (w *DuckDB) Dialect() evsql.Dialect { return evsql.DuckDB() }
 
 // Load replaces the partitions, the accounts, the pack settings, the
-// views and the marks of live sources in one transaction.
+// views and the marks of live sources in one transaction. Views that are
+// up to date are left as they are (see viewStatements).
 func (w *DuckDB) Load(ctx context.Context, b Batch) error {
+	views, err := w.viewStatements(ctx, b.Views)
+	if err != nil {
+		return err
+	}
 	extra := append(AccountStatements(b.Accounts), SettingsStatements(b.Settings)...)
-	extra = append(extra, b.Views...)
+	extra = append(extra, views...)
 	extra = append(extra, b.Extra...)
 	extra = append(extra, sourceStateStatements(b.RunID, b.SourceMarks)...)
 	return w.Replace(ctx, b.Tables, extra)
