@@ -11,45 +11,45 @@
 --   period_end    first local time after the period, exclusive
 CREATE OR REPLACE VIEW {{ table "periods" }} AS
 WITH fact_quarters AS (
-  -- dt is the UTC date of each fact's time. Only facts within a day of a
-  -- quarter start can fall in another quarter in local time, so only they
-  -- are converted to their account's time zone, and the rest take the
-  -- quarter of dt.
-  SELECT {{ date_trunc "quarter" (date_start "f.dt") }} AS quarter_start
+  -- dt is the UTC date of each fact's time. Only a fact within a day of a
+  -- quarter start can fall in another quarter in local time, so only such
+  -- facts are converted to their account's time zone, and the rest take
+  -- the quarter of dt.
+  SELECT CASE
+    WHEN {{ near_quarter_start "f.dt" }}
+      THEN {{ date_trunc "quarter" (local_time "f.occurred_at" "a.time_zone") }}
+    ELSE {{ date_trunc "quarter" (date_start "f.dt") }}
+  END AS quarter_start
   FROM {{ table "usage_events" }} AS f
-  WHERE f.occurred_at IS NOT NULL AND NOT {{ near_quarter_start "f.dt" }}
-  UNION DISTINCT
-  SELECT {{ date_trunc "quarter" (local_time "f.occurred_at" "a.time_zone") }}
-  FROM {{ table "usage_events" }} AS f
   LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = f.account_id
-  WHERE f.occurred_at IS NOT NULL AND {{ near_quarter_start "f.dt" }}
+  WHERE f.occurred_at IS NOT NULL
   UNION DISTINCT
-  SELECT {{ date_trunc "quarter" (date_start "f.dt") }}
-  FROM {{ table "review_labels" }} AS f
-  WHERE f.labeled_at IS NOT NULL AND NOT {{ near_quarter_start "f.dt" }}
-  UNION DISTINCT
-  SELECT {{ date_trunc "quarter" (local_time "f.labeled_at" "a.time_zone") }}
+  SELECT CASE
+    WHEN {{ near_quarter_start "f.dt" }}
+      THEN {{ date_trunc "quarter" (local_time "f.labeled_at" "a.time_zone") }}
+    ELSE {{ date_trunc "quarter" (date_start "f.dt") }}
+  END
   FROM {{ table "review_labels" }} AS f
   LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = f.account_id
-  WHERE f.labeled_at IS NOT NULL AND {{ near_quarter_start "f.dt" }}
+  WHERE f.labeled_at IS NOT NULL
   UNION DISTINCT
-  SELECT {{ date_trunc "quarter" (date_start "f.dt") }}
-  FROM {{ table "cost_lines" }} AS f
-  WHERE f.charge_period_start IS NOT NULL AND NOT {{ near_quarter_start "f.dt" }}
-  UNION DISTINCT
-  SELECT {{ date_trunc "quarter" (local_time "f.charge_period_start" "a.time_zone") }}
+  SELECT CASE
+    WHEN {{ near_quarter_start "f.dt" }}
+      THEN {{ date_trunc "quarter" (local_time "f.charge_period_start" "a.time_zone") }}
+    ELSE {{ date_trunc "quarter" (date_start "f.dt") }}
+  END
   FROM {{ table "cost_lines" }} AS f
   LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = f.account_id
-  WHERE f.charge_period_start IS NOT NULL AND {{ near_quarter_start "f.dt" }}
+  WHERE f.charge_period_start IS NOT NULL
   UNION DISTINCT
-  SELECT {{ date_trunc "quarter" (date_start "f.dt") }}
-  FROM {{ table "incidents" }} AS f
-  WHERE f.opened_at IS NOT NULL AND NOT {{ near_quarter_start "f.dt" }}
-  UNION DISTINCT
-  SELECT {{ date_trunc "quarter" (local_time "f.opened_at" "a.time_zone") }}
+  SELECT CASE
+    WHEN {{ near_quarter_start "f.dt" }}
+      THEN {{ date_trunc "quarter" (local_time "f.opened_at" "a.time_zone") }}
+    ELSE {{ date_trunc "quarter" (date_start "f.dt") }}
+  END
   FROM {{ table "incidents" }} AS f
   LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = f.account_id
-  WHERE f.opened_at IS NOT NULL AND {{ near_quarter_start "f.dt" }}
+  WHERE f.opened_at IS NOT NULL
 ),
 month_offsets AS (
   SELECT 0 AS month_offset

@@ -13,7 +13,7 @@ CREATE OR REPLACE VIEW {{ table "usage_event_periods" }} AS
 -- so the dt condition drops no row. It lets DuckDB skip the partitions far
 -- from the periods joined, such as all but one quarter when a render has
 -- copied only its period into a TEMP periods table. Rows without dt, which
--- only a hand-written INSERT leaves, are joined on their time alone.
+-- only a hand-written INSERT leaves, follow after UNION ALL.
 SELECT
   p.grain,
   p.period,
@@ -35,23 +35,38 @@ JOIN {{ table "periods" }} AS p
   AND {{ local_time "e.occurred_at" "a.time_zone" }} >= p.period_start
   AND {{ local_time "e.occurred_at" "a.time_zone" }} < p.period_end
 UNION ALL
+-- A row without dt gets the month and the quarter of its local time: the
+-- rows of the periods view that the join above matches, because that view
+-- has the quarter of every fact and its three months. A TEMP copy of
+-- periods does not limit these rows.
 SELECT
-  p.grain,
-  p.period,
-  p.period_start,
-  p.period_end,
-  e.event_id,
-  e.occurred_at,
-  e.account_id,
-  e.workflow,
-  e.case_id,
-  e.user_id,
-  e.event_type,
-  e.autonomy_level,
-  e.handle_time_seconds
-FROM {{ table "usage_events" }} AS e
-LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = e.account_id
-JOIN {{ table "periods" }} AS p
-  ON {{ local_time "e.occurred_at" "a.time_zone" }} >= p.period_start
-  AND {{ local_time "e.occurred_at" "a.time_zone" }} < p.period_end
-WHERE e.dt IS NULL
+  g.grain,
+  CASE g.grain
+    WHEN 'month' THEN {{ month_label "g.period_start" }}
+    ELSE {{ quarter_label "g.period_start" }}
+  END AS period,
+  g.period_start,
+  CASE g.grain
+    WHEN 'month' THEN {{ add_months "g.period_start" "1" }}
+    ELSE {{ add_months "g.period_start" "3" }}
+  END AS period_end,
+  g.event_id,
+  g.occurred_at,
+  g.account_id,
+  g.workflow,
+  g.case_id,
+  g.user_id,
+  g.event_type,
+  g.autonomy_level,
+  g.handle_time_seconds
+FROM (
+  SELECT e.*, 'month' AS grain, {{ date_trunc "month" (local_time "e.occurred_at" "a.time_zone") }} AS period_start
+  FROM {{ table "usage_events" }} AS e
+  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = e.account_id
+  WHERE e.dt IS NULL AND e.occurred_at IS NOT NULL
+  UNION ALL
+  SELECT e.*, 'quarter' AS grain, {{ date_trunc "quarter" (local_time "e.occurred_at" "a.time_zone") }} AS period_start
+  FROM {{ table "usage_events" }} AS e
+  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = e.account_id
+  WHERE e.dt IS NULL AND e.occurred_at IS NOT NULL
+) AS g

@@ -12,7 +12,7 @@ CREATE OR REPLACE VIEW {{ table "cost_line_periods" }} AS
 -- so the dt condition drops no row. It lets DuckDB skip the partitions far
 -- from the periods joined, such as all but one quarter when a render has
 -- copied only its period into a TEMP periods table. Rows without dt, which
--- only a hand-written INSERT leaves, are joined on their time alone.
+-- only a hand-written INSERT leaves, follow after UNION ALL.
 SELECT
   p.grain,
   p.period,
@@ -35,24 +35,39 @@ JOIN {{ table "periods" }} AS p
   AND {{ local_time "c.charge_period_start" "a.time_zone" }} >= p.period_start
   AND {{ local_time "c.charge_period_start" "a.time_zone" }} < p.period_end
 UNION ALL
+-- A row without dt gets the month and the quarter of its local time: the
+-- rows of the periods view that the join above matches, because that view
+-- has the quarter of every fact and its three months. A TEMP copy of
+-- periods does not limit these rows.
 SELECT
-  p.grain,
-  p.period,
-  p.period_start,
-  p.period_end,
-  c.line_id,
-  c.charge_period_start,
-  c.account_id,
-  c.provider,
-  c.service,
-  c.charge_category,
-  c.billed_cost,
-  c.effective_cost,
-  c.currency,
-  c.commitment_purchase
-FROM {{ table "cost_lines" }} AS c
-LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = c.account_id
-JOIN {{ table "periods" }} AS p
-  ON {{ local_time "c.charge_period_start" "a.time_zone" }} >= p.period_start
-  AND {{ local_time "c.charge_period_start" "a.time_zone" }} < p.period_end
-WHERE c.dt IS NULL
+  g.grain,
+  CASE g.grain
+    WHEN 'month' THEN {{ month_label "g.period_start" }}
+    ELSE {{ quarter_label "g.period_start" }}
+  END AS period,
+  g.period_start,
+  CASE g.grain
+    WHEN 'month' THEN {{ add_months "g.period_start" "1" }}
+    ELSE {{ add_months "g.period_start" "3" }}
+  END AS period_end,
+  g.line_id,
+  g.charge_period_start,
+  g.account_id,
+  g.provider,
+  g.service,
+  g.charge_category,
+  g.billed_cost,
+  g.effective_cost,
+  g.currency,
+  g.commitment_purchase
+FROM (
+  SELECT c.*, 'month' AS grain, {{ date_trunc "month" (local_time "c.charge_period_start" "a.time_zone") }} AS period_start
+  FROM {{ table "cost_lines" }} AS c
+  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = c.account_id
+  WHERE c.dt IS NULL AND c.charge_period_start IS NOT NULL
+  UNION ALL
+  SELECT c.*, 'quarter' AS grain, {{ date_trunc "quarter" (local_time "c.charge_period_start" "a.time_zone") }} AS period_start
+  FROM {{ table "cost_lines" }} AS c
+  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = c.account_id
+  WHERE c.dt IS NULL AND c.charge_period_start IS NOT NULL
+) AS g

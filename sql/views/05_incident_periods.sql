@@ -11,7 +11,7 @@ CREATE OR REPLACE VIEW {{ table "incident_periods" }} AS
 -- so the dt condition drops no row. It lets DuckDB skip the partitions far
 -- from the periods joined, such as all but one quarter when a render has
 -- copied only its period into a TEMP periods table. Rows without dt, which
--- only a hand-written INSERT leaves, are joined on their time alone.
+-- only a hand-written INSERT leaves, follow after UNION ALL.
 SELECT
   p.grain,
   p.period,
@@ -32,22 +32,37 @@ JOIN {{ table "periods" }} AS p
   AND {{ local_time "i.opened_at" "a.time_zone" }} >= p.period_start
   AND {{ local_time "i.opened_at" "a.time_zone" }} < p.period_end
 UNION ALL
+-- A row without dt gets the month and the quarter of its local time: the
+-- rows of the periods view that the join above matches, because that view
+-- has the quarter of every fact and its three months. A TEMP copy of
+-- periods does not limit these rows.
 SELECT
-  p.grain,
-  p.period,
-  p.period_start,
-  p.period_end,
-  i.incident_id,
-  i.account_id,
-  i.severity,
-  i.opened_at,
-  i.resolved_at,
-  i.status,
-  i.service,
-  i.workflow
-FROM {{ table "incidents" }} AS i
-LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = i.account_id
-JOIN {{ table "periods" }} AS p
-  ON {{ local_time "i.opened_at" "a.time_zone" }} >= p.period_start
-  AND {{ local_time "i.opened_at" "a.time_zone" }} < p.period_end
-WHERE i.dt IS NULL
+  g.grain,
+  CASE g.grain
+    WHEN 'month' THEN {{ month_label "g.period_start" }}
+    ELSE {{ quarter_label "g.period_start" }}
+  END AS period,
+  g.period_start,
+  CASE g.grain
+    WHEN 'month' THEN {{ add_months "g.period_start" "1" }}
+    ELSE {{ add_months "g.period_start" "3" }}
+  END AS period_end,
+  g.incident_id,
+  g.account_id,
+  g.severity,
+  g.opened_at,
+  g.resolved_at,
+  g.status,
+  g.service,
+  g.workflow
+FROM (
+  SELECT i.*, 'month' AS grain, {{ date_trunc "month" (local_time "i.opened_at" "a.time_zone") }} AS period_start
+  FROM {{ table "incidents" }} AS i
+  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = i.account_id
+  WHERE i.dt IS NULL AND i.opened_at IS NOT NULL
+  UNION ALL
+  SELECT i.*, 'quarter' AS grain, {{ date_trunc "quarter" (local_time "i.opened_at" "a.time_zone") }} AS period_start
+  FROM {{ table "incidents" }} AS i
+  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = i.account_id
+  WHERE i.dt IS NULL AND i.opened_at IS NOT NULL
+) AS g

@@ -11,45 +11,45 @@
 --   period_end    first local time after the period, exclusive
 CREATE OR REPLACE VIEW `acme-prod.evidence.periods` AS
 WITH fact_quarters AS (
-  -- dt is the UTC date of each fact's time. Only facts within a day of a
-  -- quarter start can fall in another quarter in local time, so only they
-  -- are converted to their account's time zone, and the rest take the
-  -- quarter of dt.
-  SELECT TIMESTAMP_TRUNC(TIMESTAMP(f.dt), QUARTER) AS quarter_start
+  -- dt is the UTC date of each fact's time. Only a fact within a day of a
+  -- quarter start can fall in another quarter in local time, so only such
+  -- facts are converted to their account's time zone, and the rest take
+  -- the quarter of dt.
+  SELECT CASE
+    WHEN (f.dt IS NULL OR TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (-1) DAY), QUARTER) <> TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (1) DAY), QUARTER))
+      THEN TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(f.occurred_at), COALESCE(a.time_zone, 'UTC'))), QUARTER)
+    ELSE TIMESTAMP_TRUNC(TIMESTAMP(f.dt), QUARTER)
+  END AS quarter_start
   FROM `acme-prod.evidence.usage_events` AS f
-  WHERE f.occurred_at IS NOT NULL AND NOT (f.dt IS NULL OR TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (-1) DAY), QUARTER) <> TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (1) DAY), QUARTER))
-  UNION DISTINCT
-  SELECT TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(f.occurred_at), COALESCE(a.time_zone, 'UTC'))), QUARTER)
-  FROM `acme-prod.evidence.usage_events` AS f
   LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = f.account_id
-  WHERE f.occurred_at IS NOT NULL AND (f.dt IS NULL OR TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (-1) DAY), QUARTER) <> TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (1) DAY), QUARTER))
+  WHERE f.occurred_at IS NOT NULL
   UNION DISTINCT
-  SELECT TIMESTAMP_TRUNC(TIMESTAMP(f.dt), QUARTER)
-  FROM `acme-prod.evidence.review_labels` AS f
-  WHERE f.labeled_at IS NOT NULL AND NOT (f.dt IS NULL OR TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (-1) DAY), QUARTER) <> TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (1) DAY), QUARTER))
-  UNION DISTINCT
-  SELECT TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(f.labeled_at), COALESCE(a.time_zone, 'UTC'))), QUARTER)
+  SELECT CASE
+    WHEN (f.dt IS NULL OR TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (-1) DAY), QUARTER) <> TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (1) DAY), QUARTER))
+      THEN TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(f.labeled_at), COALESCE(a.time_zone, 'UTC'))), QUARTER)
+    ELSE TIMESTAMP_TRUNC(TIMESTAMP(f.dt), QUARTER)
+  END
   FROM `acme-prod.evidence.review_labels` AS f
   LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = f.account_id
-  WHERE f.labeled_at IS NOT NULL AND (f.dt IS NULL OR TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (-1) DAY), QUARTER) <> TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (1) DAY), QUARTER))
+  WHERE f.labeled_at IS NOT NULL
   UNION DISTINCT
-  SELECT TIMESTAMP_TRUNC(TIMESTAMP(f.dt), QUARTER)
-  FROM `acme-prod.evidence.cost_lines` AS f
-  WHERE f.charge_period_start IS NOT NULL AND NOT (f.dt IS NULL OR TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (-1) DAY), QUARTER) <> TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (1) DAY), QUARTER))
-  UNION DISTINCT
-  SELECT TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(f.charge_period_start), COALESCE(a.time_zone, 'UTC'))), QUARTER)
+  SELECT CASE
+    WHEN (f.dt IS NULL OR TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (-1) DAY), QUARTER) <> TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (1) DAY), QUARTER))
+      THEN TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(f.charge_period_start), COALESCE(a.time_zone, 'UTC'))), QUARTER)
+    ELSE TIMESTAMP_TRUNC(TIMESTAMP(f.dt), QUARTER)
+  END
   FROM `acme-prod.evidence.cost_lines` AS f
   LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = f.account_id
-  WHERE f.charge_period_start IS NOT NULL AND (f.dt IS NULL OR TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (-1) DAY), QUARTER) <> TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (1) DAY), QUARTER))
+  WHERE f.charge_period_start IS NOT NULL
   UNION DISTINCT
-  SELECT TIMESTAMP_TRUNC(TIMESTAMP(f.dt), QUARTER)
-  FROM `acme-prod.evidence.incidents` AS f
-  WHERE f.opened_at IS NOT NULL AND NOT (f.dt IS NULL OR TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (-1) DAY), QUARTER) <> TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (1) DAY), QUARTER))
-  UNION DISTINCT
-  SELECT TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(f.opened_at), COALESCE(a.time_zone, 'UTC'))), QUARTER)
+  SELECT CASE
+    WHEN (f.dt IS NULL OR TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (-1) DAY), QUARTER) <> TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (1) DAY), QUARTER))
+      THEN TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(f.opened_at), COALESCE(a.time_zone, 'UTC'))), QUARTER)
+    ELSE TIMESTAMP_TRUNC(TIMESTAMP(f.dt), QUARTER)
+  END
   FROM `acme-prod.evidence.incidents` AS f
   LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = f.account_id
-  WHERE f.opened_at IS NOT NULL AND (f.dt IS NULL OR TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (-1) DAY), QUARTER) <> TIMESTAMP_TRUNC(TIMESTAMP_ADD(TIMESTAMP(f.dt), INTERVAL (1) DAY), QUARTER))
+  WHERE f.opened_at IS NOT NULL
 ),
 month_offsets AS (
   SELECT 0 AS month_offset

@@ -11,7 +11,7 @@ CREATE OR REPLACE VIEW `acme-prod.evidence.review_label_periods` AS
 -- so the dt condition drops no row. It lets DuckDB skip the partitions far
 -- from the periods joined, such as all but one quarter when a render has
 -- copied only its period into a TEMP periods table. Rows without dt, which
--- only a hand-written INSERT leaves, are joined on their time alone.
+-- only a hand-written INSERT leaves, follow after UNION ALL.
 SELECT
   p.grain,
   p.period,
@@ -33,23 +33,38 @@ JOIN `acme-prod.evidence.periods` AS p
   AND TIMESTAMP(DATETIME(TIMESTAMP(l.labeled_at), COALESCE(a.time_zone, 'UTC'))) >= p.period_start
   AND TIMESTAMP(DATETIME(TIMESTAMP(l.labeled_at), COALESCE(a.time_zone, 'UTC'))) < p.period_end
 UNION ALL
+-- A row without dt gets the month and the quarter of its local time: the
+-- rows of the periods view that the join above matches, because that view
+-- has the quarter of every fact and its three months. A TEMP copy of
+-- periods does not limit these rows.
 SELECT
-  p.grain,
-  p.period,
-  p.period_start,
-  p.period_end,
-  l.label_id,
-  l.labeled_at,
-  l.account_id,
-  l.workflow,
-  l.case_id,
-  l.reviewer_id,
-  l.verdict,
-  l.failure_category,
-  l.incorporated_as
-FROM `acme-prod.evidence.review_labels` AS l
-LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = l.account_id
-JOIN `acme-prod.evidence.periods` AS p
-  ON TIMESTAMP(DATETIME(TIMESTAMP(l.labeled_at), COALESCE(a.time_zone, 'UTC'))) >= p.period_start
-  AND TIMESTAMP(DATETIME(TIMESTAMP(l.labeled_at), COALESCE(a.time_zone, 'UTC'))) < p.period_end
-WHERE l.dt IS NULL
+  g.grain,
+  CASE g.grain
+    WHEN 'month' THEN FORMAT_TIMESTAMP('%Y-%m', g.period_start)
+    ELSE FORMAT_TIMESTAMP('%Y-Q%Q', g.period_start)
+  END AS period,
+  g.period_start,
+  CASE g.grain
+    WHEN 'month' THEN TIMESTAMP(DATETIME_ADD(DATETIME(g.period_start), INTERVAL (1) MONTH))
+    ELSE TIMESTAMP(DATETIME_ADD(DATETIME(g.period_start), INTERVAL (3) MONTH))
+  END AS period_end,
+  g.label_id,
+  g.labeled_at,
+  g.account_id,
+  g.workflow,
+  g.case_id,
+  g.reviewer_id,
+  g.verdict,
+  g.failure_category,
+  g.incorporated_as
+FROM (
+  SELECT l.*, 'month' AS grain, TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(l.labeled_at), COALESCE(a.time_zone, 'UTC'))), MONTH) AS period_start
+  FROM `acme-prod.evidence.review_labels` AS l
+  LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = l.account_id
+  WHERE l.dt IS NULL AND l.labeled_at IS NOT NULL
+  UNION ALL
+  SELECT l.*, 'quarter' AS grain, TIMESTAMP_TRUNC(TIMESTAMP(DATETIME(TIMESTAMP(l.labeled_at), COALESCE(a.time_zone, 'UTC'))), QUARTER) AS period_start
+  FROM `acme-prod.evidence.review_labels` AS l
+  LEFT JOIN `acme-prod.evidence.accounts` AS a ON a.account_id = l.account_id
+  WHERE l.dt IS NULL AND l.labeled_at IS NOT NULL
+) AS g
