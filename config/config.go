@@ -46,10 +46,10 @@ type Config struct {
 	// ChecksScope is the default scope of checks: window (the rows dated
 	// in the partitions a run replaced) or table. The default is window.
 	ChecksScope string `yaml:"checks_scope"`
-	// MemoryLimitMiB is the soft limit, in MiB, on the memory of the Go
-	// runtime during a run (runtime/debug.SetMemoryLimit). 0 keeps a
-	// GOMEMLIMIT environment variable, or else uses
-	// DefaultMemoryLimitMiB.
+	// MemoryLimitMiB is the soft limit, in MiB, on the resident memory
+	// of a run. The Go runtime gets this less the memory outside it
+	// (runtime/debug.SetMemoryLimit). 0 keeps a GOMEMLIMIT environment
+	// variable, or else uses DefaultMemoryLimitMiB.
 	MemoryLimitMiB int `yaml:"memory_limit_mib"`
 
 	// Dir is the directory of the config file; relative paths resolve

@@ -1,10 +1,10 @@
 package config
 
-// DefaultMemoryLimitMiB is the soft memory limit of a run, in MiB, when
-// neither memory_limit_mib nor the GOMEMLIMIT environment variable sets
-// one. The extract and write steps of a 5M-row usage file peak at about
-// 40 MiB of live heap (GODEBUG=gctrace=1), so the limit binds only when
-// a run holds far more than that. Near the limit the garbage collector
+// DefaultMemoryLimitMiB is the soft limit on a run's resident memory, in
+// MiB, when neither memory_limit_mib nor the GOMEMLIMIT environment
+// variable sets one. The extract and write steps of a 5M-row usage file
+// peak at about 50 MiB of live heap (GODEBUG=gctrace=1), so the limit
+// binds only when a run holds far more than that. Near the limit the garbage collector
 // runs more often, and past it the heap still grows rather than fail.
 //
 // NOTE: the load and render steps were not measured against this limit.
