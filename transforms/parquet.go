@@ -17,12 +17,17 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
-// BatchRows is the number of rows in each Parquet row group.
-const BatchRows = 64 * 1024
+// BatchRows is the number of rows in each Parquet row group. A writer
+// holds one row group's pages in memory until the group is complete, and
+// a run writes two partitions at once, so this bounds the memory of the
+// write step. On the usage benchmark, row groups of 32Ki rows instead of
+// 64Ki lowered the peak RSS at 5M rows from about 170 to 157 MiB, made the
+// files 2% larger and left the time unchanged.
+const BatchRows = 32 * 1024
 
 // buildRows is the number of rows in each Arrow record batch. Batches are
 // written to a buffered row group until it holds BatchRows rows, so a
-// batch is an eighth of a row group in memory. arrow-go's column writers
+// batch is a quarter of a row group in memory. arrow-go's column writers
 // split every batch into pieces of WriteBatchSize (1024) values and cut
 // pages between pieces, so batches of a multiple of 1024 rows give the
 // pages and file that one batch per row group gives.
