@@ -21,10 +21,10 @@ It compares each sum with the billed cost of cost_lines in the warehouse
 the table and writes reconcile.csv and cost_value_by_month.csv under
 <output_dir>/finance/<period>/, with rejected.csv listing the records the
 readers rejected. It exits with code 7 when any difference is not exactly
-zero, and writes no file when it fails otherwise. A DuckDB warehouse is
-read under the shared lock of the output directory: reconcile fails (or
-waits with --wait) while a run holds the lock, and a run started during
-the warehouse queries waits for them.`,
+zero, and writes no file when it fails otherwise. Reconcile holds the
+shared lock of the output directory from its first read to its last
+write: it fails (or waits with --wait) while a run holds the lock, and a
+run started meanwhile waits for it.`,
 		Args: cobra.NoArgs,
 		RunE: runReconcile,
 	}

@@ -62,6 +62,16 @@ var errNoRun = errors.New("no run has succeeded yet")
 // and returns an error wrapping ErrDifference, after writing the files,
 // when any loaded total differs from its source total.
 func Run(ctx context.Context, cfg *config.Config, p Period, opts Options) (*Result, error) {
+	// The shared lock on the output directory is held until the files are
+	// written: a run waits for it, so the run's sweep of temporary files
+	// cannot remove a file that reconcile is writing, and for a DuckDB
+	// warehouse no run holds the database file meanwhile.
+	outDir := cfg.Resolve(cfg.OutputDir)
+	lock, err := run.LockForReading(ctx, outDir, opts.LockWait)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
 	source, err := readSourceTotals(ctx, cfg, p)
 	if err != nil {
 		return nil, err
@@ -72,7 +82,6 @@ func Run(ctx context.Context, cfg *config.Config, p Period, opts Options) (*Resu
 	}
 	report := newReport(p, source, wh.loaded)
 	res := &Result{Report: report, WarehousePath: wh.where}
-	outDir := cfg.Resolve(cfg.OutputDir)
 	if res.ReconcileCSV, err = report.WriteCSV(outDir); err != nil {
 		return res, err
 	}
@@ -97,16 +106,9 @@ type warehouseData struct {
 }
 
 // readWarehouse opens the warehouse, reads the loaded cost totals and the
-// cost and value rows of the period, and closes it. For a DuckDB
-// warehouse it holds the shared lock on the output directory meanwhile.
+// cost and value rows of the period, and closes it. The caller holds the
+// shared lock on the output directory.
 func readWarehouse(ctx context.Context, cfg *config.Config, p Period, opts Options) (*warehouseData, error) {
-	if cfg.Warehouse.Kind == "duckdb" {
-		lock, err := run.LockForReading(ctx, cfg.Resolve(cfg.OutputDir), opts.LockWait)
-		if err != nil {
-			return nil, err
-		}
-		defer lock.Release()
-	}
 	store, where, closeStore, err := openStore(ctx, cfg, opts.Endpoints)
 	if err != nil {
 		return nil, err
