@@ -52,14 +52,27 @@ func (r *runner) filesSource(src config.Source, log *slog.Logger) (sources.Sourc
 		return nil, stepErr("extract", ErrInput, err)
 	}
 	files = r.filterInputs(files)
-	before := func(ctx context.Context, file string) error {
-		in, err := describeFile(ctx, src.Name, file)
-		if err != nil {
-			return err
+	// Each file is hashed on its own goroutine while the reader reads it,
+	// and recorded in the manifest in reading order once both are done.
+	before := func(ctx context.Context, file string) (func() error, error) {
+		type described struct {
+			in  InputFile
+			err error
 		}
-		r.manifest.Inputs = append(r.manifest.Inputs, in)
-		log.Debug("read input", "file", file)
-		return nil
+		done := make(chan described, 1)
+		go func() {
+			in, err := describeFile(ctx, src.Name, file)
+			done <- described{in, err}
+		}()
+		return func() error {
+			d := <-done
+			if d.err != nil {
+				return d.err
+			}
+			r.manifest.Inputs = append(r.manifest.Inputs, d.in)
+			log.Debug("read input", "file", file)
+			return nil
+		}, nil
 	}
 	return &sources.Files{Name: src.Name, Reader: reader, Paths: files, BeforeFile: before}, nil
 }

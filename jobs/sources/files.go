@@ -13,9 +13,11 @@ type Files struct {
 	Name   string
 	Reader extract.Reader
 	Paths  []string
-	// BeforeFile runs before each file is read; the run records the
-	// file's size and hash there. Nil does nothing.
-	BeforeFile func(ctx context.Context, path string) error
+	// BeforeFile runs before each file is read; the run starts hashing
+	// the file there. The function it returns, when not nil, runs after
+	// the file was read, and its error fails the extract. Nil does
+	// nothing.
+	BeforeFile func(ctx context.Context, path string) (after func() error, err error)
 }
 
 // Extract reads every file in order and checks that each reader reported
@@ -24,14 +26,21 @@ func (f *Files) Extract(ctx context.Context, sink transforms.Sink) (*Report, err
 	counter := &countingSink{next: sink}
 	report := &Report{}
 	for _, path := range f.Paths {
+		var after func() error
 		if f.BeforeFile != nil {
-			if err := f.BeforeFile(ctx, path); err != nil {
+			var err error
+			if after, err = f.BeforeFile(ctx, path); err != nil {
 				return report, err
 			}
 		}
 		before := counter.records
 		n, err := f.Reader.Read(ctx, path, counter)
 		report.Records = counter.records
+		if after != nil {
+			if aerr := after(); aerr != nil && err == nil {
+				err = aerr
+			}
+		}
 		if err != nil {
 			return report, fmt.Errorf("source %s: %w", f.Name, err)
 		}
