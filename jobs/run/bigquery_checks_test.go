@@ -81,6 +81,9 @@ func (a stepResults) result(query string) (*bq.TableSchema, [][]any, bool) {
 		strings.HasPrefix(query, "SELECT COUNT(*) FROM `acme-prod.evidence.source_freshness`"):
 		// No earlier attempt of the run left rows to delete.
 		return count(0)
+	case strings.HasPrefix(query, "SELECT CAST(MAX(date_to) AS STRING) FROM `acme-prod.evidence.runs`"):
+		// No earlier successful run.
+		return fieldsOf("f0_", "STRING"), [][]any{{nil}}, true
 	case strings.HasPrefix(query, "SELECT MAX("):
 		return fieldsOf("f0_", "TIMESTAMP"), [][]any{{a.newest}}, true
 	case strings.HasPrefix(query, "DELETE FROM "):

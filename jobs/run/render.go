@@ -18,7 +18,7 @@ import (
 func (r *runner) render(ctx context.Context) error {
 	prov := render.Provenance{
 		RunID:        r.provisionalRunID(),
-		DataThrough:  r.manifest.To,
+		DataThrough:  r.lastDataDay().Format(time.DateOnly),
 		InputsSHA256: r.manifest.InputsSHA256,
 		ViewsSHA256:  r.manifest.ViewsSHA256,
 	}
@@ -287,20 +287,16 @@ func renderPeriod(ctx context.Context, r *runner, accounts []string, period stri
 }
 
 // latestProvenance reads the provenance of the latest successful run from
-// the runs table.
+// the runs table, with the end of the data of all successful runs.
 func latestProvenance(ctx context.Context, q render.Querier, d evsql.Dialect) (render.Provenance, error) {
 	var p render.Provenance
 	runs, err := d.Table("runs")
 	if err != nil {
 		return p, err
 	}
-	text := "VARCHAR"
-	if d.Name == evsql.BigQueryName {
-		text = "STRING"
-	}
 	rows, err := q.Query(ctx, fmt.Sprintf(`
 		SELECT run_id, CAST(date_to AS %s), inputs_sha256, views_sha256 FROM %s
-		WHERE status = 'succeeded' ORDER BY finished_at DESC LIMIT 1`, text, runs))
+		WHERE status = 'succeeded' ORDER BY finished_at DESC LIMIT 1`, textType(d), runs))
 	if err != nil {
 		return p, fmt.Errorf("read latest run: %w", err)
 	}
@@ -314,7 +310,19 @@ func latestProvenance(ctx context.Context, q render.Querier, d evsql.Dialect) (r
 	if err := rows.Scan(&p.RunID, &p.DataThrough, &p.InputsSHA256, &p.ViewsSHA256); err != nil {
 		return p, fmt.Errorf("read latest run: %w", err)
 	}
-	return p, rows.Err()
+	if err := rows.Err(); err != nil {
+		return p, fmt.Errorf("read latest run: %w", err)
+	}
+	rows.Close()
+	// The end of the data is the latest window end of all successful
+	// runs, as the runs' pack settings have it, not the latest run's,
+	// which may have corrected an earlier date.
+	if last, ok, err := latestDataThrough(ctx, q, d); err != nil {
+		return p, err
+	} else if ok {
+		p.DataThrough = last.Format(time.DateOnly)
+	}
+	return p, nil
 }
 
 // buildPacks builds the packs of a period. DuckDB goes through

@@ -85,7 +85,7 @@ func (r *runner) packSettingsRow() PackSettings {
 	e := p.Expansion
 	return PackSettings{
 		VerificationWindowDays: p.VerificationWindowDays,
-		DataThrough:            r.to.AddDate(0, 0, 1).Add(-time.Microsecond),
+		DataThrough:            r.lastDataDay().AddDate(0, 0, 1).Add(-time.Microsecond),
 		MinReviewedCases:       e.MinReviewedCases,
 		MinReviewAccuracy:      e.MinReviewAccuracy,
 		MaxSev1Incidents:       e.MaxSev1Incidents,
@@ -417,6 +417,9 @@ func replayPacks(ctx context.Context, cfg *config.Config, m *Manifest, db *sql.D
 	prov := render.Provenance{
 		RunID: m.RunID, DataThrough: m.To,
 		InputsSHA256: m.InputsSHA256, ViewsSHA256: m.ViewsSHA256,
+	}
+	if m.RenderInputs != nil && !m.RenderInputs.PackSettings.DataThrough.IsZero() {
+		prov.DataThrough = m.RenderInputs.PackSettings.DataThrough.UTC().Format(time.DateOnly)
 	}
 	var results []PackResult
 	for _, group := range groupPacks(m.Packs) {

@@ -42,14 +42,17 @@ type Options struct {
 }
 
 type runner struct {
-	cfg        *config.Config
-	log        *slog.Logger
-	now        func() time.Time
-	from, to   time.Time
-	outDir     string
-	manifest   *Manifest
-	collectors map[string]*transforms.Collector
-	written    map[string][]string
+	cfg      *config.Config
+	log      *slog.Logger
+	now      func() time.Time
+	from, to time.Time
+	// dataThrough is the last day of the earlier successful runs'
+	// windows, read by the load step; zero before it or without any.
+	dataThrough time.Time
+	outDir      string
+	manifest    *Manifest
+	collectors  map[string]*transforms.Collector
+	written     map[string][]string
 	// sourceDates maps table and source to the dates outside the window
 	// that the source replaces (replace: input_dates).
 	sourceDates map[string]map[string][]time.Time
