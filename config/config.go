@@ -47,8 +47,8 @@ type Config struct {
 	// in the partitions a run replaced) or table. The default is window.
 	ChecksScope string `yaml:"checks_scope"`
 	// MemoryLimitMiB is the soft limit, in MiB, on the resident memory
-	// of a run. The Go runtime gets this less the memory outside it
-	// (runtime/debug.SetMemoryLimit). 0 keeps a GOMEMLIMIT environment
+	// of a run's extract and write steps. The Go runtime gets this less
+	// the memory outside it (runtime/debug.SetMemoryLimit). 0 keeps a GOMEMLIMIT environment
 	// variable, or else uses DefaultMemoryLimitMiB.
 	MemoryLimitMiB int `yaml:"memory_limit_mib"`
 

@@ -12,8 +12,9 @@ import (
 )
 
 // applyMemoryLimit sets a soft limit on the resident memory of the
-// process for one run and returns a function that restores the previous
-// limit. The limit is memory_limit_mib, or config.DefaultMemoryLimitMiB
+// extract and write steps of one run and returns a function that restores
+// the previous limit. DuckDB's memory in the load and render steps is
+// outside it. The limit is memory_limit_mib, or config.DefaultMemoryLimitMiB
 // when that is 0 and no GOMEMLIMIT environment variable is set; a
 // GOMEMLIMIT is kept as it is. The Go runtime's limit
 // (runtime/debug.SetMemoryLimit) is that limit less the resident memory
@@ -37,6 +38,10 @@ func applyMemoryLimit(cfg *config.Config, log *slog.Logger) (restore func()) {
 	}
 	outside := residentOutsideGo()
 	limit := goMemoryLimit(mib<<20, outside)
+	if outside > mib<<20/2 {
+		log.Warn("memory_limit_mib is less than twice the memory outside the Go runtime; the Go runtime gets half of it",
+			"memory_limit_mib", mib, "outside_go_mib", outside>>20, "go_limit_mib", limit>>20)
+	}
 	previous := debug.SetMemoryLimit(limit)
 	log.Debug("memory limit set", "mib", mib, "outside_go_bytes", outside, "go_limit_bytes", limit)
 	return func() { debug.SetMemoryLimit(previous) }
