@@ -57,7 +57,7 @@ func (c *Config) loadAccountsFile() error {
 	path := c.Resolve(c.AccountsFile)
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("read accounts_file: %w", err)
+		return fmt.Errorf("%w: accounts_file: %w", ErrInvalid, err)
 	}
 	defer f.Close()
 	fromConfig := map[string]bool{}

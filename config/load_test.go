@@ -140,6 +140,24 @@ func TestAccountsFileBadNumber(t *testing.T) {
 	}
 }
 
+func TestAccountsFileMissing(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "acounts.csv")
+	text := strings.Replace(base, "warehouse:", "accounts_file: "+missing+"\nwarehouse:", 1)
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path, lookupFrom(nil))
+	if !errors.Is(err, ErrInvalid) {
+		t.Fatalf("Load = %v, want an invalid config error", err)
+	}
+	for _, want := range []string{"accounts_file", missing} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+}
+
 func TestLoadMissingFile(t *testing.T) {
 	_, err := Load(filepath.Join(t.TempDir(), "nope.yaml"), lookupFrom(nil))
 	if err == nil || !strings.Contains(err.Error(), "nope.yaml") {
