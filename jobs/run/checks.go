@@ -50,7 +50,8 @@ func (r *runner) runChecks(ctx context.Context) error {
 	}
 	r.logChecks(results, fresh)
 	if err := blockingError(results, fresh); err != nil {
-		return stepErr("check", ErrCheck, err)
+		return stepErr("check", ErrCheck,
+			fmt.Errorf("%w; the failing rows are in check_results and the run manifest", err))
 	}
 	return nil
 }
@@ -157,7 +158,7 @@ func blockingError(results []checks.Result, fresh []checks.FreshnessResult) erro
 	if len(msgs) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%s; the failing rows are in check_results and the run manifest", strings.Join(msgs, "; "))
+	return errors.New(strings.Join(msgs, "; "))
 }
 
 // previousRun returns the row counts per table that the latest successful

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"evidencepack/config"
+	"evidencepack/jobs/checks"
 )
 
 // freshCostConfig writes a config with the FOCUS source cloud_bill and the
@@ -173,5 +174,27 @@ func TestCompareSchemasRetypedParquetColumn(t *testing.T) {
 	want := "input column BilledCost changed type from Decimal(precision=38, scale=10) to DOUBLE since run run-a"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("error = %v, want %q", err, want)
+	}
+}
+
+// TestCheckReportBlockingNamesNoStoredRows checks the message of
+// `evidencepack check`, which stores nothing: it names the failed check
+// and not the check_results table that a run writes.
+func TestCheckReportBlockingNamesNoStoredRows(t *testing.T) {
+	report := CheckReport{Checks: []checks.Result{
+		{Name: "no negative cost", Table: "cost_lines", Severity: config.SeverityError,
+			Status: checks.StatusFailed, FailingCount: 3},
+		{Name: "small bills", Table: "cost_lines", Severity: config.SeverityWarn,
+			Status: checks.StatusFailed, FailingCount: 2},
+	}}
+	err := report.Blocking()
+	if !errors.Is(err, ErrCheck) {
+		t.Fatalf("Blocking = %v, want ErrCheck", err)
+	}
+	if want := "check no negative cost on cost_lines: 3 failing rows"; !strings.Contains(err.Error(), want) {
+		t.Errorf("Blocking = %q, want it to contain %q", err, want)
+	}
+	if strings.Contains(err.Error(), "check_results") || strings.Contains(err.Error(), "small bills") {
+		t.Errorf("Blocking = %q, want neither check_results nor the warn check", err)
 	}
 }
