@@ -38,6 +38,10 @@ func TestCheckCommandExitCodes(t *testing.T) {
 	}
 	write("bill/june.csv", checkBill)
 	write("ok.yaml", strings.Replace(checkConfig, "FRESH", "240h", 1))
+	if r := runCLI(t, dir, "check", "--config", "ok.yaml"); r.code != exitWarehouse ||
+		!strings.Contains(r.stderr, "run `evidencepack run` first") {
+		t.Errorf("check before any run: exit %d, want %d naming the run to make first:\n%s", r.code, exitWarehouse, r.stderr)
+	}
 	if r := runCLI(t, dir, "run", "--config", "ok.yaml", "--from", "2026-06-01", "--to", "2026-06-03"); r.code != 0 {
 		t.Fatalf("run exit %d: %s", r.code, r.stderr)
 	}

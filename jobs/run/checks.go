@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -295,6 +297,9 @@ func openCheckTarget(ctx context.Context, cfg *config.Config, ep warehouse.Endpo
 			name: cfg.Warehouse.Project + "." + cfg.Warehouse.Dataset, close: w.Close}, nil
 	}
 	path := cfg.Resolve(cfg.Warehouse.Path)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: warehouse %s not found: run `evidencepack run` first", ErrWarehouse, path)
+	}
 	db, err := sql.Open("duckdb", path+"?access_mode=read_only")
 	if err != nil {
 		return nil, fmt.Errorf("%w: open %s: %w", ErrWarehouse, path, err)
