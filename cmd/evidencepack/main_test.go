@@ -239,6 +239,8 @@ func TestBadInputExitCodes(t *testing.T) {
 			wantCode: exitUsage, wantErr: []string{"unknown command"}},
 		{name: "bad date", args: []string{"run", "--config", "config/demo.yaml", "--date", "July 1"},
 			wantCode: exitUsage, wantErr: []string{"--date", "YYYY-MM-DD"}},
+		{name: "bad run id", args: []string{"replay", "--config", "config/demo.yaml", "--run", "run-doesnotexist"},
+			wantCode: exitUsage, wantErr: []string{"invalid --run", "run-doesnotexist"}},
 		{name: "budget", args: []string{"run", "--config",
 			write("budget.yaml", strings.Replace(string(demo), "max_reject_ratio: 0.01", "max_reject_ratio: 0", 1)),
 			"--from", "2026-07-01", "--to", "2026-07-31"},

@@ -39,6 +39,9 @@ func runReplay(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	runID, _ := cmd.Flags().GetString("run")
+	if !run.ValidRunID(runID) {
+		return usageError{fmt.Errorf("invalid --run %q: expected run- and hex digits, as `evidencepack runs` lists them", runID)}
+	}
 	// The lock keeps a run from replacing the facts while they are hashed
 	// and loaded.
 	lock, err := lockForReading(cmd, cfg)

@@ -187,6 +187,10 @@ var ErrReplayMismatch = errors.New("replay does not match the run")
 // runIDPattern is the form of the ids that runID returns.
 var runIDPattern = regexp.MustCompile(`^run-[0-9a-f]+$`)
 
+// ValidRunID reports whether id has the form of a run id: run- and hex
+// digits.
+func ValidRunID(id string) bool { return runIDPattern.MatchString(id) }
+
 // ReplayReport is the outcome of replaying one run.
 type ReplayReport struct {
 	RunID string
@@ -305,6 +309,11 @@ func readRunManifest(cfg *config.Config, runID string) (*Manifest, error) {
 	path := ManifestPath(cfg, runID)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
+		// A failed or cancelled run has a manifest named after its start.
+		if others, _ := filepath.Glob(strings.TrimSuffix(path, ".json") + "-*.json"); len(others) > 0 {
+			return nil, fmt.Errorf("%w: run %s did not succeed (manifest %s): only a successful run can be replayed",
+				ErrInput, runID, others[len(others)-1])
+		}
 		return nil, fmt.Errorf("%w: run %s not found: no manifest %s; `evidencepack runs --config FILE` lists recent runs", ErrInput, runID, path)
 	}
 	if err != nil {

@@ -332,16 +332,27 @@ func TestReadRunManifestRejects(t *testing.T) {
 	cfg := &config.Config{Dir: dir, OutputDir: "out"}
 	cases := []struct {
 		name, runID, manifest, want string
+		file                        string // manifest file name; default RUN_ID.json
 	}{
-		{"bad id", "../etc", "", "invalid run id"},
-		{"unknown", "run-00ff", "", "not found"},
-		{"failed run", "run-01", `{"run_id": "run-01", "status": "failed", "failed_step": "load"}`, "has status failed"},
-		{"old manifest", "run-02", `{"run_id": "run-02", "status": "succeeded", "packs": ["/x/2026-Q3/a.yaml"]}`, "recorded no render inputs"},
+		{name: "bad id", runID: "../etc", want: "invalid run id"},
+		{name: "unknown", runID: "run-00ff", want: "not found"},
+		{name: "failed run", runID: "run-01", manifest: `{"run_id": "run-01", "status": "failed", "failed_step": "load"}`,
+			want: "has status failed"},
+		{name: "failed run named after its start", runID: "run-03",
+			manifest: `{"run_id": "run-03", "status": "failed", "failed_step": "load"}`,
+			file:     "run-03-failed-20260702T010000Z.json", want: "run run-03 did not succeed"},
+		{name: "old manifest", runID: "run-02",
+			manifest: `{"run_id": "run-02", "status": "succeeded", "packs": ["/x/2026-Q3/a.yaml"]}`,
+			want:     "recorded no render inputs"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			if c.manifest != "" {
-				path := filepath.Join(dir, "out", "runs", c.runID+".json")
+				file := c.file
+				if file == "" {
+					file = c.runID + ".json"
+				}
+				path := filepath.Join(dir, "out", "runs", file)
 				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 					t.Fatal(err)
 				}
