@@ -1,8 +1,12 @@
 package run
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -65,5 +69,18 @@ func TestCorrectionRunKeepsPacksFinal(t *testing.T) {
 	}
 	if len(again) != len(wide) {
 		t.Errorf("the correction run wrote %d Q3 packs, want %d", len(again), len(wide))
+	}
+}
+
+// TestRenderWithoutWarehouse renders before any run: it fails naming the
+// run to make first and leaves no warehouse file behind.
+func TestRenderWithoutWarehouse(t *testing.T) {
+	cfg := demoConfig(t)
+	_, err := Render(context.Background(), cfg, RenderOptions{Periods: []string{"2026-Q3"}})
+	if !errors.Is(err, ErrWarehouse) || !strings.Contains(err.Error(), "run `evidencepack run` first") {
+		t.Errorf("Render = %v, want a warehouse error naming the run to make first", err)
+	}
+	if _, err := os.Stat(cfg.Resolve(cfg.Warehouse.Path)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("warehouse file after the failed render: %v, want none", err)
 	}
 }

@@ -2,7 +2,10 @@ package run
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"time"
@@ -201,6 +204,14 @@ func Render(ctx context.Context, cfg *config.Config, opts RenderOptions) ([]stri
 		return nil, err
 	}
 	defer lock.release()
+	if cfg.Warehouse.Kind == "duckdb" {
+		// Opening a missing DuckDB file would create an empty warehouse.
+		path := cfg.Resolve(cfg.Warehouse.Path)
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, stepErr("render", ErrWarehouse,
+				fmt.Errorf("warehouse %s not found: run `evidencepack run` first", path))
+		}
+	}
 	if err := r.openWarehouse(ctx); err != nil {
 		return nil, err
 	}
