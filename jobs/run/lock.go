@@ -41,8 +41,10 @@ func (e *LockedError) Error() string {
 	if e.Holder == readersHolder {
 		msg = fmt.Sprintf("the lock on %s is busy: %s", e.Path, e.Holder)
 	}
-	if e.Waited > 0 {
-		msg += fmt.Sprintf(" (waited %s)", e.Waited)
+	// Without --wait the lock is tried once, a few microseconds that are
+	// not worth printing.
+	if e.Waited >= time.Second {
+		msg += fmt.Sprintf(" (waited %s)", e.Waited.Round(time.Second))
 	}
 	return msg
 }
