@@ -46,9 +46,8 @@ type packState struct {
 }
 
 // TestCorrectionRunKeepsPacksFinal runs a window past the end of 2026-Q3
-// and then one earlier day again, as a correction does, and checks that
-// the quarter's packs stay final with the end of the data of the first
-// run, in the packs and in the provenance that render reads.
+// and then one earlier day again, as a correction does. The quarter's
+// packs must stay final, with the first run's end of the data.
 func TestCorrectionRunKeepsPacksFinal(t *testing.T) {
 	cfg := demoConfig(t)
 	wide := q3Packs(t, runWindow(t, cfg, "2026-07-01", "2026-10-08"))
