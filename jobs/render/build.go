@@ -29,6 +29,7 @@ var sectionReaders = []func(context.Context, Querier, *batch) error{
 	readCurrencyCosts,
 	readCandidates,
 	readDataQualityNotes,
+	noteEmptyPeriods, // after readDataQualityNotes, which resets the notes
 	readWorkflowQuality,
 	readIncidentLog,
 	readFeedbackLabels,

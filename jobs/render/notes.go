@@ -24,6 +24,32 @@ ORDER BY account_id, check_name, detail`
 	})
 }
 
+// noteEmptyPeriods adds a data quality note to the pack of each account
+// that has no fact in the period (no row in account_periods), so that a
+// reader takes its zeros for missing data rather than for a quiet period.
+func noteEmptyPeriods(ctx context.Context, q Querier, b *batch) error {
+	withFacts := map[string]bool{}
+	err := b.eachRow(ctx, q, "account_periods", "SELECT account_id FROM %s WHERE %s", func(rows Rows) error {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		withFacts[id] = true
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	b.forEachPack(func(p *Pack) {
+		if !withFacts[p.AccountID] {
+			p.DataQualityNotes = append(p.DataQualityNotes, fmt.Sprintf(
+				"The warehouse holds no usage event, review label, cost line or incident of this account in %s, "+
+					"so every figure of this pack is zero for lack of data.", p.Period))
+		}
+	})
+	return nil
+}
+
 // noteText turns a data_quality_notes row into a sentence for readers of
 // the pack.
 func noteText(check, detail string, affected int64, currency string) string {

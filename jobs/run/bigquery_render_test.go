@@ -53,6 +53,8 @@ func packRows(cfg *config.Config) func(string, []*bq.QueryParameter) (*bq.TableS
 					"opened_at", "TIMESTAMP", "resolved_at", "TIMESTAMP", "status", "STRING",
 					"service", "STRING", "workflow", "STRING"),
 				[][]any{{first, "INC-1", "sev2", 1782993600000000, nil, "triggered", "api", ""}}
+		case view == "account_periods":
+			return fields("account_id", "STRING"), [][]any{{first}}
 		case view == "runs":
 			return fields("run_id", "STRING", "date_to", "STRING", "inputs", "STRING", "views", "STRING"),
 				[][]any{{"run-fake", "2026-07-03", "in-sha", "views-sha"}}
