@@ -52,25 +52,27 @@ func (d Dialect) bigQuery() bool { return d.Name == BigQueryName }
 // (column names or expressions) and returns SQL text, so calls nest.
 func (d Dialect) funcs() template.FuncMap {
 	return template.FuncMap{
-		"table":              d.table,
-		"ident":              d.ident,
-		"type":               d.columnType,
-		"decimal":            d.decimal,
-		"partition_clause":   d.partitionClause,
-		"date_trunc":         d.dateTrunc,
-		"local_time":         d.localTime,
-		"add_months":         d.addMonths,
-		"add_days":           d.addDays,
-		"date_start":         d.dateStart,
-		"utc_date":           d.utcDate,
-		"near_quarter_start": d.nearQuarterStart,
-		"dt_near_period":     d.dtNearPeriod,
-		"month_label":        d.monthLabel,
-		"quarter_label":      d.quarterLabel,
-		"date_diff_seconds":  d.dateDiffSeconds,
-		"safe_divide":        d.safeDivide,
-		"decimal_divide":     d.decimalDivide,
-		"median_over":        d.medianOver,
+		"table":                  d.table,
+		"ident":                  d.ident,
+		"type":                   d.columnType,
+		"decimal":                d.decimal,
+		"partition_clause":       d.partitionClause,
+		"date_trunc":             d.dateTrunc,
+		"local_time":             d.localTime,
+		"add_months":             d.addMonths,
+		"add_days":               d.addDays,
+		"date_start":             d.dateStart,
+		"utc_date":               d.utcDate,
+		"near_quarter_start":     d.nearQuarterStart,
+		"dt_near_period":         d.dtNearPeriod,
+		"month_label":            d.monthLabel,
+		"quarter_label":          d.quarterLabel,
+		"date_diff_seconds":      d.dateDiffSeconds,
+		"safe_divide":            d.safeDivide,
+		"decimal_divide":         d.decimalDivide,
+		"median_over":            d.medianOver,
+		"undated_period_columns": d.undatedPeriodColumns,
+		"undated_facts":          d.undatedFacts,
 	}
 }
 
@@ -123,6 +125,15 @@ var columnTypes = map[string][2]string{
 	"timestamp": {"TIMESTAMP", "TIMESTAMP"},
 	"date":      {"DATE", "DATE"},
 	"money":     {"DECIMAL(38,18)", "BIGNUMERIC(38,18)"},
+}
+
+// StringType returns the dialect's name of the string type, for casts in
+// queries built outside the SQL templates.
+func (d Dialect) StringType() string {
+	if d.bigQuery() {
+		return columnTypes["string"][1]
+	}
+	return columnTypes["string"][0]
 }
 
 // columnType maps a portable column kind to the dialect's type name.

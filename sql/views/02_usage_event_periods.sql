@@ -40,16 +40,7 @@ UNION ALL
 -- has the quarter of every fact and its three months. A TEMP copy of
 -- periods does not limit these rows.
 SELECT
-  g.grain,
-  CASE g.grain
-    WHEN 'month' THEN {{ month_label "g.period_start" }}
-    ELSE {{ quarter_label "g.period_start" }}
-  END AS period,
-  g.period_start,
-  CASE g.grain
-    WHEN 'month' THEN {{ add_months "g.period_start" "1" }}
-    ELSE {{ add_months "g.period_start" "3" }}
-  END AS period_end,
+{{ undated_period_columns "g" }}
   g.event_id,
   g.occurred_at,
   g.account_id,
@@ -60,13 +51,5 @@ SELECT
   g.autonomy_level,
   g.handle_time_seconds
 FROM (
-  SELECT e.*, 'month' AS grain, {{ date_trunc "month" (local_time "e.occurred_at" "a.time_zone") }} AS period_start
-  FROM {{ table "usage_events" }} AS e
-  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = e.account_id
-  WHERE e.dt IS NULL AND e.occurred_at IS NOT NULL
-  UNION ALL
-  SELECT e.*, 'quarter' AS grain, {{ date_trunc "quarter" (local_time "e.occurred_at" "a.time_zone") }} AS period_start
-  FROM {{ table "usage_events" }} AS e
-  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = e.account_id
-  WHERE e.dt IS NULL AND e.occurred_at IS NOT NULL
+{{ undated_facts "usage_events" "e" "occurred_at" }}
 ) AS g

@@ -38,16 +38,7 @@ UNION ALL
 -- has the quarter of every fact and its three months. A TEMP copy of
 -- periods does not limit these rows.
 SELECT
-  g.grain,
-  CASE g.grain
-    WHEN 'month' THEN {{ month_label "g.period_start" }}
-    ELSE {{ quarter_label "g.period_start" }}
-  END AS period,
-  g.period_start,
-  CASE g.grain
-    WHEN 'month' THEN {{ add_months "g.period_start" "1" }}
-    ELSE {{ add_months "g.period_start" "3" }}
-  END AS period_end,
+{{ undated_period_columns "g" }}
   g.label_id,
   g.labeled_at,
   g.account_id,
@@ -58,13 +49,5 @@ SELECT
   g.failure_category,
   g.incorporated_as
 FROM (
-  SELECT l.*, 'month' AS grain, {{ date_trunc "month" (local_time "l.labeled_at" "a.time_zone") }} AS period_start
-  FROM {{ table "review_labels" }} AS l
-  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = l.account_id
-  WHERE l.dt IS NULL AND l.labeled_at IS NOT NULL
-  UNION ALL
-  SELECT l.*, 'quarter' AS grain, {{ date_trunc "quarter" (local_time "l.labeled_at" "a.time_zone") }} AS period_start
-  FROM {{ table "review_labels" }} AS l
-  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = l.account_id
-  WHERE l.dt IS NULL AND l.labeled_at IS NOT NULL
+{{ undated_facts "review_labels" "l" "labeled_at" }}
 ) AS g

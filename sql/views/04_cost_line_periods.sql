@@ -40,16 +40,7 @@ UNION ALL
 -- has the quarter of every fact and its three months. A TEMP copy of
 -- periods does not limit these rows.
 SELECT
-  g.grain,
-  CASE g.grain
-    WHEN 'month' THEN {{ month_label "g.period_start" }}
-    ELSE {{ quarter_label "g.period_start" }}
-  END AS period,
-  g.period_start,
-  CASE g.grain
-    WHEN 'month' THEN {{ add_months "g.period_start" "1" }}
-    ELSE {{ add_months "g.period_start" "3" }}
-  END AS period_end,
+{{ undated_period_columns "g" }}
   g.line_id,
   g.charge_period_start,
   g.account_id,
@@ -61,13 +52,5 @@ SELECT
   g.currency,
   g.commitment_purchase
 FROM (
-  SELECT c.*, 'month' AS grain, {{ date_trunc "month" (local_time "c.charge_period_start" "a.time_zone") }} AS period_start
-  FROM {{ table "cost_lines" }} AS c
-  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = c.account_id
-  WHERE c.dt IS NULL AND c.charge_period_start IS NOT NULL
-  UNION ALL
-  SELECT c.*, 'quarter' AS grain, {{ date_trunc "quarter" (local_time "c.charge_period_start" "a.time_zone") }} AS period_start
-  FROM {{ table "cost_lines" }} AS c
-  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = c.account_id
-  WHERE c.dt IS NULL AND c.charge_period_start IS NOT NULL
+{{ undated_facts "cost_lines" "c" "charge_period_start" }}
 ) AS g

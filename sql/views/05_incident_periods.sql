@@ -37,16 +37,7 @@ UNION ALL
 -- has the quarter of every fact and its three months. A TEMP copy of
 -- periods does not limit these rows.
 SELECT
-  g.grain,
-  CASE g.grain
-    WHEN 'month' THEN {{ month_label "g.period_start" }}
-    ELSE {{ quarter_label "g.period_start" }}
-  END AS period,
-  g.period_start,
-  CASE g.grain
-    WHEN 'month' THEN {{ add_months "g.period_start" "1" }}
-    ELSE {{ add_months "g.period_start" "3" }}
-  END AS period_end,
+{{ undated_period_columns "g" }}
   g.incident_id,
   g.account_id,
   g.severity,
@@ -56,13 +47,5 @@ SELECT
   g.service,
   g.workflow
 FROM (
-  SELECT i.*, 'month' AS grain, {{ date_trunc "month" (local_time "i.opened_at" "a.time_zone") }} AS period_start
-  FROM {{ table "incidents" }} AS i
-  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = i.account_id
-  WHERE i.dt IS NULL AND i.opened_at IS NOT NULL
-  UNION ALL
-  SELECT i.*, 'quarter' AS grain, {{ date_trunc "quarter" (local_time "i.opened_at" "a.time_zone") }} AS period_start
-  FROM {{ table "incidents" }} AS i
-  LEFT JOIN {{ table "accounts" }} AS a ON a.account_id = i.account_id
-  WHERE i.dt IS NULL AND i.opened_at IS NOT NULL
+{{ undated_facts "incidents" "i" "opened_at" }}
 ) AS g
