@@ -17,3 +17,18 @@ func TestTableColumnDescriptions(t *testing.T) {
 		t.Error("unknown table: no error")
 	}
 }
+
+func TestDialectStringType(t *testing.T) {
+	tests := []struct {
+		dialect Dialect
+		want    string
+	}{
+		{DuckDB(), "VARCHAR"},
+		{BigQuery("acme-prod", "evidence"), "STRING"},
+	}
+	for _, tt := range tests {
+		if got := tt.dialect.StringType(); got != tt.want {
+			t.Errorf("%s string type = %q, want %q", tt.dialect.Name, got, tt.want)
+		}
+	}
+}

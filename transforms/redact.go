@@ -34,8 +34,8 @@ type detector struct {
 	re     *regexp.Regexp
 	accept func(text string, start, end int) bool
 	// possible, when set, reports from the characters of a text whether
-	// re can match anywhere in it. It must never say no to a text that re
-	// matches: it only saves running the regexp.
+	// re can match anywhere in it. It returns false only for a text that
+	// re cannot match, because it only saves running the regexp.
 	possible func(textChars) bool
 }
 

@@ -350,9 +350,9 @@ func TestCollectorConcurrentMatchesReference(t *testing.T) {
 }
 
 // TestCollectorConcurrentStopsAtError fails the write of the first
-// partition while the second one waits for its context, and checks that
-// the error is returned, that the second call sees the cancellation,
-// that no other partition starts, and that the spill files are removed.
+// partition while the second one waits for its context. The error must be
+// returned, the second call's context cancelled, no other partition
+// started and the spill files removed.
 func TestCollectorConcurrentStopsAtError(t *testing.T) {
 	s := collectorSetting{spillRows: 500, chunkBytes: 512, bufferedBytes: 8192}
 	c := s.collector(t, day(1), day(5))

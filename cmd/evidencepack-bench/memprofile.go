@@ -13,16 +13,14 @@ import (
 const heapSampleEvery = 50 * time.Millisecond
 
 // peakHeapProfiler keeps the heap profile taken when the Go heap held the
-// most live and not yet collected objects, so the profile shows what
-// fills memory at the peak rather than at the end, when the work is done
-// and its buffers are released.
+// most objects, live or not yet collected. That profile shows what fills
+// memory at the peak, not at the end, when the buffers are released.
 type peakHeapProfiler struct {
-	path    string
-	stop    chan struct{}
-	done    chan struct{}
-	peak    uint64 // heap object bytes when best was taken
-	best    bytes.Buffer
-	lastErr error
+	path string
+	stop chan struct{}
+	done chan struct{}
+	peak uint64 // heap object bytes when best was taken
+	best bytes.Buffer
 }
 
 // startPeakHeapProfile samples the heap size until the returned function
@@ -30,10 +28,10 @@ type peakHeapProfiler struct {
 func startPeakHeapProfile(path string) (func() error, error) {
 	f, err := os.Create(path)
 	if err != nil {
-		return nil, fmt.Errorf("create heap profile: %w", err)
+		return nil, fmt.Errorf("create heap profile %s: %w", path, err)
 	}
 	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("create heap profile: %w", err)
+		return nil, fmt.Errorf("create heap profile %s: %w", path, err)
 	}
 	p := &peakHeapProfiler{path: path, stop: make(chan struct{}), done: make(chan struct{})}
 	go p.loop()
@@ -58,9 +56,10 @@ func (p *peakHeapProfiler) loop() {
 		if heap <= p.peak+p.peak/20 {
 			continue
 		}
+		// A profile that fails to write is skipped: finish writes one
+		// of the end and reports its error if no sample succeeded.
 		var buf bytes.Buffer
 		if err := pprof.Lookup("heap").WriteTo(&buf, 0); err != nil {
-			p.lastErr = err
 			continue
 		}
 		p.peak, p.best = heap, buf
@@ -74,14 +73,11 @@ func (p *peakHeapProfiler) finish() error {
 	if p.best.Len() == 0 {
 		// The work ended before the first sample: profile the end.
 		if err := pprof.Lookup("heap").WriteTo(&p.best, 0); err != nil {
-			return fmt.Errorf("write heap profile: %w", err)
+			return fmt.Errorf("write heap profile %s: %w", p.path, err)
 		}
 	}
-	if p.lastErr != nil && p.peak == 0 {
-		return fmt.Errorf("write heap profile: %w", p.lastErr)
-	}
 	if err := os.WriteFile(p.path, p.best.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("write heap profile: %w", err)
+		return fmt.Errorf("write heap profile %s: %w", p.path, err)
 	}
 	return nil
 }

@@ -43,7 +43,7 @@ func noteEmptyPeriods(ctx context.Context, q Querier, b *batch) error {
 	b.forEachPack(func(p *Pack) {
 		if !withFacts[p.AccountID] {
 			p.DataQualityNotes = append(p.DataQualityNotes, fmt.Sprintf(
-				"The warehouse holds no usage event, review label, cost line or incident of this account in %s, "+
+				"The warehouse contains no usage event, review label, cost line or incident of this account in %s, "+
 					"so every figure of this pack is zero for lack of data.", p.Period))
 		}
 	})

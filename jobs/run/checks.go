@@ -243,10 +243,7 @@ func CheckWarehouse(ctx context.Context, cfg *config.Config, opts CheckOptions) 
 	if err != nil {
 		return nil, err
 	}
-	text := "VARCHAR"
-	if d.Name == evsql.BigQueryName {
-		text = "STRING"
-	}
+	text := d.StringType()
 	rep := &CheckReport{}
 	latest := fmt.Sprintf(`SELECT run_id, CAST(date_from AS %s), CAST(date_to AS %s) FROM %s
 		WHERE status = 'succeeded' ORDER BY finished_at DESC LIMIT 1`, text, text, runs)

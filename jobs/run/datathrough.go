@@ -3,6 +3,7 @@ package run
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -19,19 +20,11 @@ func latestDataThrough(ctx context.Context, q warehouse.Querier, d evsql.Dialect
 	if err != nil {
 		return time.Time{}, false, err
 	}
-	rows, err := q.Query(ctx, fmt.Sprintf(
-		"SELECT CAST(MAX(date_to) AS %s) FROM %s WHERE status = 'succeeded'", textType(d), runs))
-	if err != nil {
-		return time.Time{}, false, fmt.Errorf("read the end of the loaded data: %w", err)
-	}
-	defer rows.Close()
 	var last sql.NullString
-	if rows.Next() {
-		if err := rows.Scan(&last); err != nil {
-			return time.Time{}, false, fmt.Errorf("read the end of the loaded data: %w", err)
-		}
-	}
-	if err := rows.Err(); err != nil {
+	query := fmt.Sprintf("SELECT CAST(MAX(date_to) AS %s) FROM %s WHERE status = 'succeeded'", d.StringType(), runs)
+	// MAX returns one row, NULL without runs; no row at all counts the same.
+	err = warehouse.QueryRow(ctx, q, query, nil, &last)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, false, fmt.Errorf("read the end of the loaded data: %w", err)
 	}
 	if !last.Valid {
@@ -42,14 +35,6 @@ func latestDataThrough(ctx context.Context, q warehouse.Querier, d evsql.Dialect
 		return time.Time{}, false, fmt.Errorf("read the end of the loaded data: date_to %q: %w", last.String, err)
 	}
 	return day, true, nil
-}
-
-// textType is the name of the string type in dialect d.
-func textType(d evsql.Dialect) string {
-	if d.Name == evsql.BigQueryName {
-		return "STRING"
-	}
-	return "VARCHAR"
 }
 
 // lastDataDay returns the last day of data that the warehouse holds once

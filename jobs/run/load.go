@@ -83,9 +83,11 @@ func (r *runner) load(ctx context.Context) error {
 	if r.manifest.ViewsSHA256, err = evsql.ViewsSHA256(dialect); err != nil {
 		return stepErr("load", ErrWarehouse, err)
 	}
-	if last, ok, err := latestDataThrough(ctx, r.store, dialect); err != nil {
+	last, ok, err := latestDataThrough(ctx, r.store, dialect)
+	if err != nil {
 		return stepErr("load", ErrWarehouse, err)
-	} else if ok {
+	}
+	if ok {
 		r.dataThrough = last
 	}
 	batch := warehouse.Batch{

@@ -39,7 +39,7 @@ func applyMemoryLimit(cfg *config.Config, log *slog.Logger) (restore func()) {
 	outside := residentOutsideGo()
 	limit := goMemoryLimit(mib<<20, outside)
 	if outside > mib<<20/2 {
-		log.Warn("memory_limit_mib is less than twice the memory outside the Go runtime; the Go runtime gets half of it",
+		log.Warn("memory_limit_mib is less than twice the memory outside the Go runtime, so the Go runtime gets half of it",
 			"memory_limit_mib", mib, "outside_go_mib", outside>>20, "go_limit_mib", limit>>20)
 	}
 	previous := debug.SetMemoryLimit(limit)

@@ -2,6 +2,7 @@ package run
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -305,32 +306,25 @@ func latestProvenance(ctx context.Context, q render.Querier, d evsql.Dialect) (r
 	if err != nil {
 		return p, err
 	}
-	rows, err := q.Query(ctx, fmt.Sprintf(`
+	query := fmt.Sprintf(`
 		SELECT run_id, CAST(date_to AS %s), inputs_sha256, views_sha256 FROM %s
-		WHERE status = 'succeeded' ORDER BY finished_at DESC LIMIT 1`, textType(d), runs))
+		WHERE status = 'succeeded' ORDER BY finished_at DESC LIMIT 1`, d.StringType(), runs)
+	err = warehouse.QueryRow(ctx, q, query, nil, &p.RunID, &p.DataThrough, &p.InputsSHA256, &p.ViewsSHA256)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, fmt.Errorf("no successful run in the warehouse yet; run `evidencepack run` first")
+	}
 	if err != nil {
 		return p, fmt.Errorf("read latest run: %w", err)
 	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return p, fmt.Errorf("read latest run: %w", err)
-		}
-		return p, fmt.Errorf("no successful run in the warehouse yet; run `evidencepack run` first")
-	}
-	if err := rows.Scan(&p.RunID, &p.DataThrough, &p.InputsSHA256, &p.ViewsSHA256); err != nil {
-		return p, fmt.Errorf("read latest run: %w", err)
-	}
-	if err := rows.Err(); err != nil {
-		return p, fmt.Errorf("read latest run: %w", err)
-	}
-	rows.Close()
+
 	// The end of the data is the latest window end of all successful
-	// runs, as the runs' pack settings have it, not the latest run's,
-	// which may have corrected an earlier date.
-	if last, ok, err := latestDataThrough(ctx, q, d); err != nil {
+	// runs, as the runs' pack settings have it. The latest run may have
+	// corrected an earlier date.
+	last, ok, err := latestDataThrough(ctx, q, d)
+	if err != nil {
 		return p, err
-	} else if ok {
+	}
+	if ok {
 		p.DataThrough = last.Format(time.DateOnly)
 	}
 	return p, nil
